@@ -1,0 +1,159 @@
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from uuid import UUID
+
+import pytest
+from asn_schemas.base import EventPayload
+from asn_schemas.golongan import GolonganPns, Pangkat
+from asn_schemas.kinerja import (
+    AppraisalFinalizedV1,
+    AppraisalPeriod,
+    PeriodKind,
+    Predikat,
+    Rating,
+)
+from asn_schemas.pegawai import (
+    AsnType,
+    EmployeePositionChangedV1,
+    EmployeePromotedV1,
+    EmployeeRegisteredV1,
+    EmployeeRetiredV1,
+    EmployeeSnapshot,
+    EmployeeStatus,
+    EmployeeTransferredV1,
+    EmployeeUpdatedV1,
+    FailedRule,
+    Position,
+    PositionKind,
+    PositionLevel,
+    PromotionKind,
+    PromotionOverride,
+    RetirementReason,
+    Sex,
+    UnitCreatedV1,
+    UnitKind,
+    UnitRef,
+    UnitSnapshot,
+    UnitUpdatedV1,
+)
+
+NIP = "198503152010011001"
+SUPERVISOR = "197001011995031002"
+NEW_SUPERVISOR = "197505052000122003"
+UNIT_ID = UUID("0190c0a0-1111-7000-8000-000000000001")
+OTHER_UNIT_ID = UUID("0190c0a0-2222-7000-8000-000000000002")
+DINAS_ID = UUID("0190c0a0-3333-7000-8000-000000000003")
+
+
+@pytest.fixture
+def unit() -> UnitSnapshot:
+    return UnitSnapshot(
+        unit_id=UNIT_ID,
+        code="BKPSDM",
+        name="Badan Kepegawaian dan Pengembangan Sumber Daya Manusia",
+        kind=UnitKind.BADAN,
+        latitude=-0.6817,
+        longitude=100.7765,
+        geofence_radius_m=150,
+    )
+
+
+@pytest.fixture
+def employee() -> EmployeeSnapshot:
+    return EmployeeSnapshot(
+        nip=NIP,
+        name="Siti Rahmawati, S.T., M.T.",
+        sex=Sex.FEMALE,
+        birth_date=date(1985, 3, 15),
+        asn_type=AsnType.PNS,
+        status=EmployeeStatus.AKTIF,
+        golongan=GolonganPns.III_B,
+        pangkat=Pangkat.PENATA_MUDA_TINGKAT_I,
+        tmt_golongan=date(2024, 4, 1),
+        position=Position(
+            name="Analis SDM Aparatur Ahli Muda",
+            kind=PositionKind.FUNGSIONAL,
+            level=PositionLevel.AHLI_MUDA,
+        ),
+        unit_id=UNIT_ID,
+        unit_code="BKPSDM",
+        supervisor_nip=SUPERVISOR,
+    )
+
+
+@pytest.fixture
+def samples(unit: UnitSnapshot, employee: EmployeeSnapshot) -> dict[str, EventPayload]:
+    """One valid payload of every registered event type."""
+    promoted = employee.model_copy(
+        update={
+            "golongan": GolonganPns.III_C,
+            "pangkat": Pangkat.PENATA,
+            "tmt_golongan": date(2025, 10, 1),
+        }
+    )
+    transferred = employee.model_copy(
+        update={
+            "unit_id": OTHER_UNIT_ID,
+            "unit_code": "DISKOMINFO",
+            "supervisor_nip": NEW_SUPERVISOR,
+        }
+    )
+    new_position = Position(name="Kepala Bidang Mutasi", kind=PositionKind.ADMINISTRATOR)
+    repositioned = employee.model_copy(
+        update={"position": new_position, "supervisor_nip": NEW_SUPERVISOR}
+    )
+    retired = employee.model_copy(update={"status": EmployeeStatus.PENSIUN})
+    items: list[EventPayload] = [
+        UnitCreatedV1(unit=unit),
+        UnitUpdatedV1(
+            unit=unit.model_copy(update={"parent_unit_id": DINAS_ID, "parent_code": "SETDA"}),
+            changed_fields=("parent_unit_id", "parent_code"),
+        ),
+        EmployeeRegisteredV1(employee=employee),
+        EmployeeUpdatedV1(employee=employee, changed_fields=("name",)),
+        EmployeePromotedV1(
+            employee=promoted,
+            from_golongan=GolonganPns.III_B,
+            to_golongan=GolonganPns.III_C,
+            tmt=date(2025, 10, 1),
+            kind=PromotionKind.REGULER,
+            sk_number="800/123/BKPSDM/2025",
+            override=PromotionOverride(
+                justification="Predikat 2023 corrected after keberatan; SIASN not yet updated",
+                failed_rules=(
+                    FailedRule(code="predikat_last_two_years", detail="2023: butuh_perbaikan"),
+                ),
+            ),
+        ),
+        EmployeeTransferredV1(
+            employee=transferred,
+            from_unit=UnitRef(unit_id=UNIT_ID, unit_code="BKPSDM", name="BKPSDM"),
+            to_unit=UnitRef(unit_id=OTHER_UNIT_ID, unit_code="DISKOMINFO", name="Diskominfo"),
+            tmt=date(2025, 1, 2),
+            from_supervisor_nip=SUPERVISOR,
+            to_supervisor_nip=NEW_SUPERVISOR,
+        ),
+        EmployeePositionChangedV1(
+            employee=repositioned,
+            from_position=employee.position,
+            to_position=new_position,
+            tmt=date(2025, 3, 1),
+            from_supervisor_nip=SUPERVISOR,
+            to_supervisor_nip=NEW_SUPERVISOR,
+        ),
+        EmployeeRetiredV1(employee=retired, reason=RetirementReason.BUP, tmt=date(2043, 4, 1)),
+        AppraisalFinalizedV1(
+            appraisal_id=UUID("0190c0a0-4444-7000-8000-000000000004"),
+            nip=NIP,
+            period=AppraisalPeriod(
+                kind=PeriodKind.ANNUAL, year=2024, start=date(2024, 1, 1), end=date(2024, 12, 31)
+            ),
+            predikat=Predikat.BAIK,
+            rating_hasil_kerja=Rating.SESUAI_EKSPEKTASI,
+            rating_perilaku_kerja=Rating.DI_ATAS_EKSPEKTASI,
+            appraiser_nip=SUPERVISOR,
+            finalized_at=datetime(2025, 1, 20, 3, 0, tzinfo=UTC),
+        ),
+    ]
+    return {item.event_type: item for item in items}
