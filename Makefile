@@ -1,0 +1,56 @@
+# The suite's commands. Quick start: `make run`, then `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+UV ?= uv
+PY := $(UV) run --frozen
+
+.PHONY: help sync fetch stack-up stack-down stack-status run stop test test-unit lint schemas bench token clean
+
+help: ## list the commands
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
+
+sync: ## install the Python dependencies from uv.lock into .venv
+	@$(UV) sync --frozen --all-packages --all-extras --quiet
+
+fetch: sync ## resolve the Kafka jars from Maven Central (cached outside git)
+	@$(PY) devstack fetch
+
+stack-up: fetch ## start Kafka and PostgreSQL (idempotent; waits until ready)
+	@$(PY) devstack start
+
+stack-down: ## stop Kafka and PostgreSQL
+	@$(PY) devstack stop
+
+stack-status: ## what of the local stack is running
+	@$(PY) devstack status
+
+run: stack-up ## bring the suite up: the stack, then each service that has landed
+	@$(PY) python -m devstack.services start
+
+stop: ## take the suite down: services, then the stack
+	@$(PY) python -m devstack.services stop || true
+	@$(PY) devstack stop
+
+test: sync ## every test: unit, contract, integration (real Kafka + PostgreSQL), e2e
+	@$(PY) pytest -q
+
+test-unit: sync ## only the tests that need no broker or database
+	@$(PY) pytest -q -m "not integration"
+
+lint: sync ## ruff, mypy (strict on libs and schemas), import contracts
+	@$(PY) ruff check .
+	@$(PY) ruff format --check .
+	@$(PY) mypy libs/servicekit/src schemas/src deploy/local/src
+	@$(PY) lint-imports
+
+schemas: sync ## regenerate the committed JSON Schemas from the event models
+	@$(PY) python -m asn_schemas.generate
+
+bench: fetch ## benchmarks with their side-by-side anchors (not a test)
+	@$(PY) python -m bench.outbox
+
+token: sync ## mint a dev token: make token NIP=198503152010011001 ROLES=bkpsdm [UNIT=bkpsdm]
+	@$(PY) python -m servicekit.devkeys --nip "$(NIP)" --roles "$(or $(ROLES),pegawai)" $(if $(UNIT),--unit "$(UNIT)")
+
+clean: stop ## stop everything and delete local state (databases, Kafka logs)
+	rm -rf .stack .stack-test

@@ -1,0 +1,3 @@
+"""Shared pytest fixtures for every test folder: the real stack, databases, topics, tokens."""
+
+pytest_plugins = ["servicekit.testing"]

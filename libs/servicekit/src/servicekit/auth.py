@@ -1,0 +1,98 @@
+"""JWT verification as a FastAPI dependency; every service verifies tokens itself.
+
+Algorithms are pinned by settings (never taken from the token's header), and
+issuer, audience and expiry are always checked. Keys come from a PEM file or the
+identity provider's JWKS URL.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated, Any
+
+import jwt
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from servicekit.errors import ProblemError
+from servicekit.identity import Identity
+from servicekit.settings import ServiceSettings
+
+_bearer = HTTPBearer(auto_error=False, description="JWT dari penyedia identitas Kota Sawahlunto")
+
+
+def _unauthenticated(detail: str) -> ProblemError:
+    return ProblemError(
+        401,
+        "unauthenticated",
+        "Perlu login",
+        detail,
+        headers={"WWW-Authenticate": 'Bearer realm="asn-suite"'},
+    )
+
+
+class JwtVerifier:
+    def __init__(
+        self,
+        *,
+        issuer: str,
+        audience: str,
+        algorithms: tuple[str, ...],
+        public_key_pem: bytes | None = None,
+        jwks_url: str | None = None,
+    ) -> None:
+        if (public_key_pem is None) == (jwks_url is None):
+            raise ValueError("give exactly one of public_key_pem and jwks_url")
+        self._issuer = issuer
+        self._audience = audience
+        self._algorithms = list(algorithms)
+        self._key = public_key_pem
+        self._jwks = jwt.PyJWKClient(jwks_url, cache_keys=True) if jwks_url else None
+
+    @classmethod
+    def from_settings(cls, settings: ServiceSettings) -> JwtVerifier:
+        pem = settings.jwt_public_key_file.read_bytes() if settings.jwt_public_key_file else None
+        return cls(
+            issuer=settings.jwt_issuer,
+            audience=settings.jwt_audience,
+            algorithms=settings.jwt_algorithms,
+            public_key_pem=pem,
+            jwks_url=None if pem else settings.jwt_jwks_url,
+        )
+
+    async def verify(self, token: str) -> Identity:
+        try:
+            key: Any = self._key
+            if self._jwks is not None:
+                # PyJWKClient fetches over blocking HTTP (cached afterwards): keep it off the loop.
+                key = (await asyncio.to_thread(self._jwks.get_signing_key_from_jwt, token)).key
+            claims = jwt.decode(
+                token,
+                key,
+                algorithms=self._algorithms,
+                audience=self._audience,
+                issuer=self._issuer,
+                options={"require": ["exp", "iss", "aud", "sub"]},
+            )
+        except jwt.ExpiredSignatureError as exc:
+            raise _unauthenticated("Sesi login sudah berakhir; silakan login ulang.") from exc
+        except jwt.PyJWTError as exc:
+            raise _unauthenticated(f"Token tidak dapat diverifikasi: {exc}") from exc
+        roles = claims.get("roles", [])
+        if not isinstance(roles, list) or not all(isinstance(r, str) for r in roles):
+            raise _unauthenticated("Klaim `roles` harus berupa daftar teks.")
+        unit = claims.get("unit_id")
+        return Identity(sub=str(claims["sub"]), roles=frozenset(roles), unit_id=unit)
+
+
+async def current_identity(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Identity:
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise _unauthenticated("Sertakan header `Authorization: Bearer <token>`.")
+    verifier: JwtVerifier = request.app.state.jwt_verifier
+    return await verifier.verify(credentials.credentials)
+
+
+CurrentIdentity = Annotated[Identity, Depends(current_identity)]

@@ -1,0 +1,248 @@
+"""The consumer runner: handlers by event type, an inbox for exactly-one effect, dead letters.
+
+For each partition's batch the handlers' effects and the event ids (inbox) commit in
+one transaction, then the offset is committed — so a crash in between redelivers the
+batch and the inbox turns the redelivery into a no-op. If a batch fails, its events
+are retried one by one with backoff; one that still fails goes to `<group>.dlq` with
+its error in the headers, and the partition moves on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, TopicPartition
+from aiokafka.structs import ConsumerRecord
+from asn_schemas import Envelope, parse_envelope, payload_model
+from pydantic import BaseModel, ValidationError
+from sqlalchemy import text
+
+from servicekit.context import bound_context
+from servicekit.db import Database
+from servicekit.deadletter import DeadLetterWriter
+from servicekit.identity import Identity
+from servicekit.logging import get_logger
+from servicekit.metrics import EVENTS_CONSUMED
+from servicekit.tracing import parse_traceparent
+from servicekit.uow import UnitOfWork
+
+log = get_logger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class ConsumedEvent:
+    """An event as a handler sees it: the envelope and its payload, typed where known."""
+
+    envelope: Envelope
+    payload: BaseModel | dict[str, Any]
+    topic: str
+    partition: int
+    offset: int
+
+
+Handler = Callable[[ConsumedEvent, UnitOfWork], Awaitable[None]]
+
+
+class PoisonMessage(Exception):
+    """The message can never be handled as it is (not an event, or a payload that fails
+    its contract): retrying would only delay the partition, so it goes to the DLQ at once."""
+
+
+_INBOX_INSERT = text(
+    "INSERT INTO inbox (consumer_group, event_id, event_type) VALUES (:group, :event_id, :type) "
+    "ON CONFLICT DO NOTHING RETURNING event_id"
+)
+
+
+class _Rebalance(ConsumerRebalanceListener):  # type: ignore[misc]
+    def __init__(self, runner: ConsumerRunner) -> None:
+        self._runner = runner
+
+    async def on_partitions_revoked(self, revoked: Sequence[TopicPartition]) -> None:
+        # Waiting for the in-flight batch means its offset is committed by us, before
+        # the partition's next owner starts from the committed offset.
+        async with self._runner._batch_lock:
+            log.info(
+                "partitions revoked", partitions=[f"{tp.topic}/{tp.partition}" for tp in revoked]
+            )
+
+    async def on_partitions_assigned(self, assigned: Sequence[TopicPartition]) -> None:
+        log.info(
+            "partitions assigned", partitions=[f"{tp.topic}/{tp.partition}" for tp in assigned]
+        )
+
+
+class ConsumerRunner:
+    def __init__(
+        self,
+        *,
+        db: Database,
+        bootstrap: str,
+        group_id: str,
+        topics: Sequence[str],
+        handlers: Mapping[str, Handler],
+        source: str,
+        own_topic: str,
+        max_attempts: int = 5,
+        backoff_initial_s: float = 0.2,
+        backoff_max_s: float = 5.0,
+        max_batch: int = 500,
+    ) -> None:
+        self._db = db
+        self._bootstrap = bootstrap
+        self.group_id = group_id
+        self._topics = list(topics)
+        self._handlers = dict(handlers)
+        self._source = source
+        self._own_topic = own_topic
+        self._max_attempts = max_attempts
+        self._backoff_initial_s = backoff_initial_s
+        self._backoff_max_s = backoff_max_s
+        self._max_batch = max_batch
+        self._actor = Identity.system(f"consumer:{group_id}")
+        self._consumer: AIOKafkaConsumer | None = None
+        self._dead_letters = DeadLetterWriter(bootstrap, group_id)
+        self._batch_lock = asyncio.Lock()
+        self._stopping = asyncio.Event()
+        self.healthy = False
+
+    async def run(self) -> None:
+        """Consume until `stop()`; a broker outage is waited out by the client's reconnects."""
+        await self._dead_letters.ensure_topic()
+        consumer = AIOKafkaConsumer(
+            bootstrap_servers=self._bootstrap,
+            group_id=self.group_id,
+            client_id=self.group_id,
+            enable_auto_commit=False,
+            auto_offset_reset="earliest",
+            max_poll_records=self._max_batch,
+        )
+        consumer.subscribe(self._topics, listener=_Rebalance(self))
+        self._consumer = consumer
+        await consumer.start()
+        self.healthy = True
+        try:
+            while not self._stopping.is_set():
+                batches = await consumer.getmany(timeout_ms=500, max_records=self._max_batch)
+                for tp, records in batches.items():
+                    async with self._batch_lock:
+                        if records and tp in consumer.assignment():
+                            await self._process(records)
+                            await self._commit_offset(tp, records[-1].offset + 1)
+        finally:
+            self.healthy = False
+
+    def stop(self) -> None:
+        self._stopping.set()
+
+    async def close(self) -> None:
+        """Stop taking work; the batch in flight finishes and commits first."""
+        self.stop()
+        async with self._batch_lock:
+            if self._consumer is not None:
+                await self._consumer.stop()
+                self._consumer = None
+        await self._dead_letters.close()
+
+    async def _commit_offset(self, tp: TopicPartition, offset: int) -> None:
+        assert self._consumer is not None
+        try:
+            await self._consumer.commit({tp: offset})
+        except Exception as exc:
+            # Lost the partition in a rebalance: its new owner redelivers and the inbox dedupes.
+            log.warning(
+                "offset commit failed", partition=f"{tp.topic}/{tp.partition}", error=repr(exc)
+            )
+
+    async def _process(self, records: list[ConsumerRecord[bytes, bytes]]) -> None:
+        decoded: list[tuple[ConsumerRecord[bytes, bytes], ConsumedEvent | PoisonMessage]] = [
+            (record, self._decode(record)) for record in records
+        ]
+        events = [event for _, event in decoded if isinstance(event, ConsumedEvent)]
+        if len(events) == len(decoded) and len(events) > 1:
+            try:
+                async with self._uow() as uow:
+                    for event in events:
+                        with self._log_context(event):
+                            await self._apply(event, uow)
+                for _ in events:
+                    EVENTS_CONSUMED.labels(group=self.group_id, outcome="handled").inc()
+                return
+            except Exception as exc:
+                log.info("batch failed; retrying its events one by one", error=repr(exc))
+        for record, outcome in decoded:
+            await self._process_one(record, outcome)
+
+    async def _process_one(
+        self, record: ConsumerRecord[bytes, bytes], event: ConsumedEvent | PoisonMessage
+    ) -> None:
+        if isinstance(event, PoisonMessage):
+            await self._dead_letter(record, event, attempts=1)
+            return
+        delay = self._backoff_initial_s
+        for attempt in range(1, self._max_attempts + 1):
+            try:
+                with self._log_context(event):
+                    async with self._uow() as uow:
+                        await self._apply(event, uow)
+                EVENTS_CONSUMED.labels(group=self.group_id, outcome="handled").inc()
+                return
+            except Exception as exc:
+                with self._log_context(event):
+                    log.warning("handler failed", attempt=attempt, error=repr(exc))
+                if attempt == self._max_attempts:
+                    await self._dead_letter(record, exc, attempts=attempt)
+                    return
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, self._backoff_max_s)
+
+    async def _apply(self, event: ConsumedEvent, uow: UnitOfWork) -> None:
+        handler = self._handlers.get(event.envelope.type)
+        if handler is None:
+            log.info("event type not handled here; skipped", event_type=event.envelope.type)
+            EVENTS_CONSUMED.labels(group=self.group_id, outcome="skipped").inc()
+            return
+        inserted = await uow.session.execute(
+            _INBOX_INSERT,
+            {"group": self.group_id, "event_id": event.envelope.id, "type": event.envelope.type},
+        )
+        if inserted.first() is None:
+            log.info("duplicate event; already applied", event_id=str(event.envelope.id))
+            EVENTS_CONSUMED.labels(group=self.group_id, outcome="duplicate").inc()
+            return
+        await handler(event, uow)
+
+    def _decode(self, record: ConsumerRecord[bytes, bytes]) -> ConsumedEvent | PoisonMessage:
+        try:
+            envelope = parse_envelope(record.value or b"")
+        except (ValidationError, ValueError) as exc:
+            return PoisonMessage(f"not a CloudEvent of this suite: {exc}")
+        model = payload_model(envelope.type)
+        payload: BaseModel | dict[str, Any] = envelope.data
+        if model is not None and envelope.type in self._handlers:
+            try:
+                payload = model.model_validate(envelope.data)
+            except ValidationError as exc:
+                return PoisonMessage(f"payload breaks the {envelope.type} contract: {exc}")
+        return ConsumedEvent(envelope, payload, record.topic, record.partition, record.offset)
+
+    def _uow(self) -> UnitOfWork:
+        return UnitOfWork(self._db, actor=self._actor, source=self._source, topic=self._own_topic)
+
+    def _log_context(self, event: ConsumedEvent) -> contextlib.AbstractContextManager[None]:
+        return bound_context(
+            traceparent=parse_traceparent(event.envelope.traceparent),
+            event_id=str(event.envelope.id),
+            event_type=event.envelope.type,
+            consumer_group=self.group_id,
+        )
+
+    async def _dead_letter(
+        self, record: ConsumerRecord[bytes, bytes], error: BaseException, *, attempts: int
+    ) -> None:
+        await self._dead_letters.send(record, error, attempts=attempts)
+        EVENTS_CONSUMED.labels(group=self.group_id, outcome="dead_lettered").inc()

@@ -1,0 +1,92 @@
+"""Kafka client construction, in one place so every producer is idempotent with acks=all."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiokafka import AIOKafkaProducer
+from aiokafka.errors import (
+    InvalidProducerEpoch,
+    OutOfOrderSequenceNumber,
+    ProducerClosed,
+    ProducerFenced,
+    UnknownProducerId,
+)
+
+CONTENT_TYPE_HEADER = "content-type"
+TRACEPARENT_HEADER = "traceparent"
+
+FATAL_PRODUCER_ERRORS: tuple[type[BaseException], ...] = (
+    OutOfOrderSequenceNumber,
+    UnknownProducerId,
+    InvalidProducerEpoch,
+    ProducerFenced,
+    ProducerClosed,
+)
+"""After these the idempotent producer's sequence state is unusable: build a new one.
+
+aiokafka issue 1017: after a broker outage a producer can stay stuck on
+OutOfOrderSequenceNumber; a fresh producer id clears it, and the outbox re-sends.
+"""
+
+
+def idempotent_producer(bootstrap: str, *, client_id: str) -> AIOKafkaProducer:
+    return AIOKafkaProducer(
+        bootstrap_servers=bootstrap,
+        client_id=client_id,
+        enable_idempotence=True,  # implies acks="all"
+        acks="all",
+        linger_ms=5,
+        max_batch_size=256 * 1024,
+        request_timeout_ms=15_000,
+        retry_backoff_ms=200,
+    )
+
+
+async def ensure_topics(bootstrap: str, partitions_by_topic: dict[str, int]) -> None:
+    """Create topics that don't exist yet (auto-creation is off on our brokers)."""
+    from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=15_000)
+    await admin.start()
+    try:
+        existing = set(await admin.list_topics())
+        missing = [
+            NewTopic(name=name, num_partitions=count, replication_factor=1)
+            for name, count in partitions_by_topic.items()
+            if name not in existing
+        ]
+        if missing:
+            # A concurrent creator may win the race; the topic then exists, which is all we want.
+            response = await admin.create_topics(missing)
+            for name, code, *_ in getattr(response, "topic_errors", ()):
+                if code not in (0, 36):  # 36: TOPIC_ALREADY_EXISTS
+                    raise RuntimeError(f"could not create topic {name}: error code {code}")
+    finally:
+        await admin.close()
+
+
+class KafkaProbe:
+    """Answers "can we reach the broker now?" for /health/ready, with one long-lived client."""
+
+    def __init__(self, bootstrap: str, *, timeout_s: float = 2.0) -> None:
+        self._bootstrap = bootstrap
+        self._timeout_s = timeout_s
+        self._client: Any = None
+
+    async def check(self) -> None:
+        import asyncio
+
+        from aiokafka.client import AIOKafkaClient
+
+        if self._client is None:
+            self._client = AIOKafkaClient(
+                bootstrap_servers=self._bootstrap, request_timeout_ms=int(self._timeout_s * 1000)
+            )
+            await asyncio.wait_for(self._client.bootstrap(), self._timeout_s)
+        await asyncio.wait_for(self._client.fetch_all_metadata(), self._timeout_s)
+
+    async def close(self) -> None:
+        if self._client is not None:
+            await self._client.close()
+            self._client = None

@@ -1,0 +1,61 @@
+"""Alembic, shared: each service keeps its own `migrations/` folder and calls these.
+
+A service's `migrations/env.py` is two lines (`from servicekit.migrations import run_env;
+run_env(metadata)`), and `upgrade(...)` applies its migrations at start-up or in tests.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from alembic import command, context
+from alembic.config import Config
+from sqlalchemy import MetaData, pool
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import create_async_engine
+
+
+def alembic_config(migrations_dir: Path, database_url: str) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(migrations_dir))
+    config.set_main_option("sqlalchemy.url", _async_url(database_url).replace("%", "%%"))
+    return config
+
+
+def upgrade(migrations_dir: Path, database_url: str, revision: str = "head") -> None:
+    """Apply migrations (blocking: call it before the event loop starts, or in a thread)."""
+    command.upgrade(alembic_config(migrations_dir, database_url), revision)
+
+
+async def upgrade_async(migrations_dir: Path, database_url: str, revision: str = "head") -> None:
+    await asyncio.to_thread(upgrade, migrations_dir, database_url, revision)
+
+
+def run_env(target_metadata: MetaData) -> None:
+    """The body of every service's `env.py`: online migrations over asyncpg."""
+    url = context.config.get_main_option("sqlalchemy.url")
+    if url is None:
+        raise RuntimeError("sqlalchemy.url is not set: use servicekit.migrations.alembic_config")
+    if context.is_offline_mode():
+        context.configure(url=url, target_metadata=target_metadata, literal_binds=True)
+        with context.begin_transaction():
+            context.run_migrations()
+        return
+
+    def migrate(connection: Connection) -> None:
+        context.configure(connection=connection, target_metadata=target_metadata)
+        with context.begin_transaction():
+            context.run_migrations()
+
+    async def run() -> None:
+        engine = create_async_engine(url, poolclass=pool.NullPool)
+        async with engine.connect() as connection:
+            await connection.run_sync(migrate)
+        await engine.dispose()
+
+    asyncio.run(run())
+
+
+def _async_url(url: str) -> str:
+    return url.replace("postgresql://", "postgresql+asyncpg://", 1)

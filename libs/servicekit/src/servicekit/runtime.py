@@ -1,0 +1,148 @@
+"""A service process: its database, relay and consumers, started and stopped with the app."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, FastAPI, Request
+
+from servicekit.auth import JwtVerifier
+from servicekit.consumer import ConsumerRunner, Handler
+from servicekit.db import Database
+from servicekit.identity import Identity
+from servicekit.kafka import KafkaProbe
+from servicekit.logging import configure_logging, get_logger
+from servicekit.relay import OutboxRelay
+from servicekit.settings import ServiceSettings
+from servicekit.uow import UnitOfWork
+from servicekit.web import install_web_defaults
+
+log = get_logger(__name__)
+
+
+@dataclass(frozen=True)
+class ConsumerSpec:
+    """A consumer group of this service: which topics, and a handler per event type."""
+
+    group_id: str
+    topics: Sequence[str]
+    handlers: Mapping[str, Handler] = field(default_factory=dict)
+
+
+class ServiceRuntime:
+    def __init__(self, settings: ServiceSettings, consumers: Sequence[ConsumerSpec] = ()) -> None:
+        self.settings = settings
+        self.db = Database(settings.database_url.get_secret_value())
+        self.kafka_probe = KafkaProbe(settings.kafka_bootstrap)
+        self.relay = OutboxRelay(
+            self.db.asyncpg_dsn,
+            settings.kafka_bootstrap,
+            name=f"{settings.service_name}-relay",
+            batch_size=settings.relay_batch_size,
+            poll_interval_s=settings.relay_poll_interval_s,
+        )
+        self.consumers = [
+            ConsumerRunner(
+                db=self.db,
+                bootstrap=settings.kafka_bootstrap,
+                group_id=spec.group_id,
+                topics=spec.topics,
+                handlers=spec.handlers,
+                source=settings.source,
+                own_topic=settings.topic,
+                max_attempts=settings.consumer_max_attempts,
+                backoff_initial_s=settings.consumer_backoff_initial_s,
+                backoff_max_s=settings.consumer_backoff_max_s,
+            )
+            for spec in consumers
+        ]
+        self._tasks: list[asyncio.Task[None]] = []
+
+    def unit_of_work(self, actor: Identity) -> UnitOfWork:
+        return UnitOfWork(
+            self.db, actor=actor, source=self.settings.source, topic=self.settings.topic
+        )
+
+    async def start(self) -> None:
+        if self.settings.relay_enabled:
+            self._tasks.append(asyncio.create_task(self._supervise("relay", self.relay.run)))
+        for runner in self.consumers:
+            self._tasks.append(
+                asyncio.create_task(self._supervise(f"consumer:{runner.group_id}", runner.run))
+            )
+
+    async def stop(self) -> None:
+        """Graceful: stop taking work, let in-flight batches commit, then close connections."""
+        self.relay.stop()
+        for runner in self.consumers:
+            runner.stop()
+        for runner in self.consumers:
+            await runner.close()
+        if self._tasks:
+            _, pending = await asyncio.wait(self._tasks, timeout=10)
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
+        await self.relay.close()
+        await self.kafka_probe.close()
+        await self.db.dispose()
+
+    async def _supervise(self, name: str, run: Callable[[], Awaitable[None]]) -> None:
+        """Restart a background loop that died (e.g. Kafka unreachable at start-up)."""
+        delay = 1.0
+        while True:
+            try:
+                await run()
+                return
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                log.error("background task failed; restarting", task=name, error=repr(exc))
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 30.0)
+
+    async def kafka_ready(self) -> None:
+        await self.kafka_probe.check()
+
+
+def get_runtime(request: Request) -> ServiceRuntime:
+    runtime: ServiceRuntime = request.app.state.runtime
+    return runtime
+
+
+Runtime = Annotated[ServiceRuntime, Depends(get_runtime)]
+
+
+def create_service_app(
+    settings: ServiceSettings,
+    *,
+    title: str,
+    description: str,
+    routers: Sequence[APIRouter],
+    consumers: Sequence[ConsumerSpec] = (),
+) -> FastAPI:
+    """The FastAPI app of one service; connections open in the lifespan, not here."""
+    configure_logging(settings.service_name, settings.log_level, json=settings.log_json)
+    runtime = ServiceRuntime(settings, consumers)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await runtime.start()
+        log.info("service started", topic=settings.topic, consumers=[c.group_id for c in consumers])
+        try:
+            yield
+        finally:
+            await runtime.stop()
+            log.info("service stopped")
+
+    app = FastAPI(title=title, description=description, version="1.0.0", lifespan=lifespan)
+    app.state.runtime = runtime
+    app.state.jwt_verifier = JwtVerifier.from_settings(settings)
+    install_web_defaults(app, {"database": runtime.db.ping, "kafka": runtime.kafka_ready})
+    for router in routers:
+        app.include_router(router)
+    return app

@@ -1,0 +1,58 @@
+"""Service settings, read from the environment when a service starts (never at import)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class ServiceSettings(BaseSettings):
+    """What every service needs; a service subclasses it for its own knobs.
+
+    Every variable is prefixed `ASN_` (e.g. `ASN_DATABASE_URL`): one process runs one
+    service, so the prefix does not need the service's name.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="ASN_", extra="ignore", frozen=True)
+
+    service_name: str
+    environment: Literal["dev", "test", "production"] = "dev"
+    database_url: SecretStr = Field(
+        description="postgresql+asyncpg://user:password@host:port/db of this service's own database"
+    )
+    kafka_bootstrap: str = "127.0.0.1:19092"
+    log_level: str = "INFO"
+    log_json: bool = True
+
+    jwt_issuer: str = "https://sso.sawahlunto.go.id"
+    jwt_audience: str = "asn-suite"
+    jwt_algorithms: tuple[str, ...] = ("EdDSA", "RS256")
+    jwt_public_key_file: Path | None = None
+    jwt_jwks_url: str | None = None
+
+    relay_enabled: bool = True
+    relay_batch_size: int = Field(default=500, ge=1, le=10_000)
+    relay_poll_interval_s: float = Field(default=2.0, gt=0)
+
+    consumer_max_attempts: int = Field(default=5, ge=1)
+    consumer_backoff_initial_s: float = Field(default=0.2, ge=0)
+    consumer_backoff_max_s: float = Field(default=5.0, ge=0)
+
+    @model_validator(mode="after")
+    def _key_source(self) -> ServiceSettings:
+        if self.jwt_public_key_file is None and self.jwt_jwks_url is None:
+            raise ValueError("set ASN_JWT_PUBLIC_KEY_FILE or ASN_JWT_JWKS_URL")
+        return self
+
+    @property
+    def topic(self) -> str:
+        """The one topic this service publishes to (DESIGN: `<service>.events`)."""
+        return f"{self.service_name}.events"
+
+    @property
+    def source(self) -> str:
+        """CloudEvents `source` of this service's events."""
+        return f"/sawahlunto/{self.service_name}"

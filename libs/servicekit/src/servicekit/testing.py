@@ -1,0 +1,102 @@
+"""Pytest fixtures on the real broker and database (a pytest plugin, loaded by the root conftest).
+
+The session starts its own stack on free ports in `.stack-test/`, so a test run never
+collides with `make run`; where a Docker engine answers, devstack picks testcontainers
+instead (ASN_TEST_BACKEND=local|containers forces one).
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import pytest
+from sqlmodel import SQLModel
+
+from servicekit.db import Database
+from servicekit.devkeys import ensure_dev_keys, mint_token
+from servicekit.kafka import ensure_topics
+
+REPO_ROOT = Path(__file__).resolve().parents[4]
+
+
+@pytest.fixture(scope="session")
+def stack() -> Iterator[Any]:
+    """Kafka and PostgreSQL for this test session; stopped at its end."""
+    from devstack import make_stack  # only sessions with integration tests start a stack
+
+    state_dir = Path(os.environ.get("ASN_TEST_STACK_DIR", REPO_ROOT / ".stack-test"))
+    test_stack = make_stack(state_dir)
+    test_stack.start()
+    try:
+        yield test_stack
+    finally:
+        test_stack.stop()
+
+
+@pytest.fixture(scope="session")
+def kafka_bootstrap(stack: Any) -> str:
+    bootstrap: str = stack.kafka.bootstrap
+    return bootstrap
+
+
+@pytest.fixture
+def new_database(stack: Any) -> Callable[[str], Awaitable[str]]:
+    """Create an empty database named after the test; returns its asyncpg DSN."""
+
+    async def create(prefix: str = "t") -> str:
+        name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+        admin = await asyncpg.connect(stack.postgres.dsn("postgres"))
+        try:
+            await admin.execute(f'CREATE DATABASE "{name}"')
+        finally:
+            await admin.close()
+        dsn: str = stack.postgres.dsn(name)
+        return dsn
+
+    return create
+
+
+@pytest.fixture
+async def service_db(new_database: Callable[[str], Awaitable[str]]) -> AsyncIterator[Database]:
+    """A fresh database holding every SQLModel table imported so far (outbox and inbox too)."""
+    dsn = await new_database("svc")
+    db = Database(dsn, pool_size=5)
+    async with db.engine.begin() as conn:
+        await conn.run_sync(SQLModel.metadata.create_all)
+    try:
+        yield db
+    finally:
+        await db.dispose()
+
+
+@pytest.fixture
+def new_topic(kafka_bootstrap: str) -> Callable[..., Awaitable[str]]:
+    """Create a uniquely named topic, so tests never read each other's events."""
+
+    async def create(prefix: str = "test", partitions: int = 3) -> str:
+        name = f"{prefix}.{uuid.uuid4().hex[:8]}.events"
+        await ensure_topics(kafka_bootstrap, {name: partitions})
+        return name
+
+    return create
+
+
+@pytest.fixture(scope="session")
+def dev_keys(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    return ensure_dev_keys(tmp_path_factory.mktemp("dev-keys"))
+
+
+@pytest.fixture(scope="session")
+def token_for(dev_keys: tuple[Path, Path]) -> Callable[..., str]:
+    """Mint a token as the city's IdP would: `token_for("1985...", "bkpsdm", unit="bkpsdm")`."""
+    private = dev_keys[0].read_bytes()
+
+    def mint(sub: str, *roles: str, unit: str | None = None, ttl_s: int = 3600) -> str:
+        return mint_token(private, sub=sub, roles=roles or ("pegawai",), unit_id=unit, ttl_s=ttl_s)
+
+    return mint

@@ -1,0 +1,224 @@
+"""The consumer runner: inbox, redelivery, dead letters, unknown types, on the real broker."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+from datetime import UTC, datetime
+
+import pytest
+from asn_schemas import new_event
+from servicekit.consumer import ConsumerRunner
+from servicekit.deadletter import dlq_topic, replay_dead_letters
+from servicekit.metrics import EVENTS_CONSUMED
+from support import (
+    SOURCE,
+    Effect,
+    NoteWritten,
+    count,
+    eventually,
+    produce_raw,
+    read_topic,
+    record_effect,
+)
+
+pytestmark = pytest.mark.integration
+
+
+def event_bytes(body: str, *, key: str = "k", event_id: uuid.UUID | None = None, **extra) -> bytes:
+    envelope = new_event(
+        NoteWritten(note_id=key, body=body),
+        subject=key,
+        actor="system:test",
+        source=SOURCE,
+        event_id=event_id,
+    )
+    document = envelope.model_dump(mode="json", exclude_none=True)
+    document.update(extra)
+    return json.dumps(document).encode()
+
+
+def runner(db, bootstrap, group, topic, cls=ConsumerRunner, **kwargs) -> ConsumerRunner:
+    return cls(
+        db=db,
+        bootstrap=bootstrap,
+        group_id=group,
+        topics=[topic],
+        handlers={NoteWritten.event_type: record_effect},
+        source=SOURCE,
+        own_topic=topic,
+        **kwargs,
+    )
+
+
+async def run_until(consumer: ConsumerRunner, condition, what: str) -> None:
+    task = asyncio.create_task(consumer.run())
+    try:
+        await eventually(condition, what=what)
+    finally:
+        await consumer.close()
+        await asyncio.gather(task, return_exceptions=True)
+
+
+async def committed(bootstrap: str, group: str, topic: str) -> int:
+    from aiokafka import AIOKafkaConsumer, TopicPartition
+
+    probe = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False)
+    await probe.start()
+    try:
+        tps = [TopicPartition(topic, p) for p in probe.partitions_for_topic(topic) or ()]
+        return sum([(await probe.committed(tp)) or 0 for tp in tps])
+    finally:
+        await probe.stop()
+
+
+async def test_same_event_id_delivered_twice_has_one_effect(service_db, kafka_bootstrap, new_topic):
+    topic = await new_topic(partitions=1)
+    event_id = uuid.uuid4()
+    value = event_bytes("once", event_id=event_id)
+    await produce_raw(kafka_bootstrap, topic, [(b"k", value), (b"k", value)])
+    await produce_raw(kafka_bootstrap, topic, [(b"k", value)])  # and again, in a later batch
+    group = f"dedupe-{uuid.uuid4().hex[:6]}"
+    await run_until(
+        runner(service_db, kafka_bootstrap, group, topic),
+        lambda: _offset_reached(kafka_bootstrap, group, topic, 3),
+        "all three deliveries consumed",
+    )
+    assert await count(service_db, Effect) == 1
+
+
+async def _offset_reached(bootstrap: str, group: str, topic: str, offset: int) -> bool:
+    return await committed(bootstrap, group, topic) >= offset
+
+
+class Crash(BaseException):
+    """Stands for the process dying: nothing after the database commit runs."""
+
+
+class CrashBeforeOffsetCommit(ConsumerRunner):
+    async def _commit_offset(self, tp, offset) -> None:
+        raise Crash
+
+
+async def test_consumer_killed_between_db_commit_and_offset_commit_redelivers_with_one_effect(
+    service_db, kafka_bootstrap, new_topic
+):
+    topic = await new_topic(partitions=1)
+    await produce_raw(kafka_bootstrap, topic, [(b"k", event_bytes("survives a crash"))])
+    group = f"crash-{uuid.uuid4().hex[:6]}"
+    crashing = runner(service_db, kafka_bootstrap, group, topic, cls=CrashBeforeOffsetCommit)
+    with pytest.raises(Crash):
+        await crashing.run()
+    assert await count(service_db, Effect) == 1, "the handler's effect was committed"
+    assert await committed(kafka_bootstrap, group, topic) == 0, "the offset was not"
+    await crashing._consumer.stop()  # the dead process's connection goes away, uncommitted
+
+    duplicates = EVENTS_CONSUMED.labels(group=group, outcome="duplicate")
+    before = duplicates._value.get()
+    await run_until(
+        runner(service_db, kafka_bootstrap, group, topic),
+        lambda: _offset_reached(kafka_bootstrap, group, topic, 1),
+        "the redelivered event consumed",
+    )
+    assert duplicates._value.get() == before + 1, "the event was redelivered"
+    assert await count(service_db, Effect) == 1, "and still had exactly one effect"
+
+
+async def test_poison_messages_go_to_the_dead_letter_topic_and_the_rest_are_processed(
+    service_db, kafka_bootstrap, new_topic
+):
+    topic = await new_topic(partitions=1)
+    group = f"poison-{uuid.uuid4().hex[:6]}"
+    await produce_raw(
+        kafka_bootstrap,
+        topic,
+        [
+            (b"k", event_bytes("before")),
+            (b"k", b"{not json"),
+            (b"k", event_bytes("boom")),
+            (b"k", event_bytes("after")),
+        ],
+    )
+    consumer = runner(
+        service_db, kafka_bootstrap, group, topic, max_attempts=3, backoff_initial_s=0.01
+    )
+    await run_until(
+        consumer,
+        lambda: _offset_reached(kafka_bootstrap, group, topic, 4),
+        "the partition consumed past the poison",
+    )
+    async with service_db.read_session() as session:
+        from sqlalchemy import select
+
+        bodies = sorted((await session.execute(select(Effect.body))).scalars())
+    assert bodies == ["after", "before"]
+
+    dead = await read_topic(kafka_bootstrap, dlq_topic(group))
+    assert [r.value for r in dead][:1] == [b"{not json"]
+    headers = [dict(r.headers) for r in dead]
+    assert headers[0]["dlq.error.type"] == b"PoisonMessage"
+    assert headers[0]["dlq.attempts"] == b"1", "a message that isn't an event is not retried"
+    assert headers[1]["dlq.error.type"] == b"RuntimeError"
+    assert b"cannot apply 'boom'" in headers[1]["dlq.error.message"]
+    assert headers[1]["dlq.attempts"] == b"3"
+    assert headers[1]["dlq.original.topic"] == topic.encode()
+    assert headers[1]["dlq.original.offset"] == b"2"
+
+
+async def test_replayed_dead_letters_are_processed_once_the_cause_is_fixed(
+    service_db, kafka_bootstrap, new_topic
+):
+    topic = await new_topic(partitions=1)
+    group = f"replay-{uuid.uuid4().hex[:6]}"
+    await produce_raw(kafka_bootstrap, topic, [(b"k", event_bytes("boom"))])
+    await run_until(
+        runner(service_db, kafka_bootstrap, group, topic, max_attempts=1),
+        lambda: _offset_reached(kafka_bootstrap, group, topic, 1),
+        "the failing event dead-lettered",
+    )
+    assert await count(service_db, Effect) == 0
+
+    async def fixed_handler(event, uow) -> None:
+        uow.session.add(Effect(event_id=event.envelope.id, body="fixed"))
+
+    result = await replay_dead_letters(kafka_bootstrap, group)
+    assert result.replayed == 1 and result.topics == {topic: 1}
+    again = await replay_dead_letters(kafka_bootstrap, group)
+    assert again.replayed == 0, "replay progress is remembered"
+
+    fixed = runner(service_db, kafka_bootstrap, group, topic)
+    fixed._handlers[NoteWritten.event_type] = fixed_handler
+    await run_until(
+        fixed,
+        lambda: _offset_reached(kafka_bootstrap, group, topic, 2),
+        "the replayed event consumed",
+    )
+    assert await count(service_db, Effect) == 1
+
+
+async def test_unknown_types_are_skipped_and_extra_fields_ignored(
+    service_db, kafka_bootstrap, new_topic
+):
+    topic = await new_topic(partitions=1)
+    group = f"tolerant-{uuid.uuid4().hex[:6]}"
+    unknown = json.loads(event_bytes("x"))
+    unknown["type"] = "testsuite.note.archived.v1"
+    extended = json.loads(event_bytes("extended", newattribute="ignored"))
+    extended["data"]["added_later"] = {"nested": True}
+    extended["time"] = datetime.now(UTC).isoformat()
+    await produce_raw(
+        kafka_bootstrap,
+        topic,
+        [(b"k", json.dumps(unknown).encode()), (b"k", json.dumps(extended).encode())],
+    )
+    await run_until(
+        runner(service_db, kafka_bootstrap, group, topic),
+        lambda: _offset_reached(kafka_bootstrap, group, topic, 2),
+        "both consumed",
+    )
+    async with service_db.read_session() as session:
+        from sqlalchemy import select
+
+        assert list((await session.execute(select(Effect.body))).scalars()) == ["extended"]
+    assert await read_topic(kafka_bootstrap, dlq_topic(group)) == []

@@ -1,0 +1,84 @@
+"""JWT verification: pinned algorithms, issuer, audience and expiry always checked."""
+
+import time
+
+import jwt
+import pytest
+from servicekit.auth import JwtVerifier
+from servicekit.devkeys import DEV_AUDIENCE, DEV_ISSUER, ensure_dev_keys, mint_token
+from servicekit.errors import ProblemError
+
+
+@pytest.fixture
+def keys(tmp_path):
+    private, public = ensure_dev_keys(tmp_path)
+    return private.read_bytes(), public.read_bytes()
+
+
+@pytest.fixture
+def verifier(keys):
+    return JwtVerifier(
+        issuer=DEV_ISSUER, audience=DEV_AUDIENCE, algorithms=("EdDSA",), public_key_pem=keys[1]
+    )
+
+
+async def test_a_valid_token_yields_the_identity(keys, verifier):
+    token = mint_token(keys[0], sub="198503152010011001", roles=["admin_opd"], unit_id="dinkes")
+    identity = await verifier.verify(token)
+    assert identity.sub == "198503152010011001"
+    assert identity.has_role("admin_opd") and not identity.has_role("bkpsdm")
+    assert identity.unit_id == "dinkes"
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        ({"aud": "another-app"}, "audience"),
+        ({"iss": "https://evil.example"}, "issuer"),
+        ({"exp": int(time.time()) - 10}, "expired"),
+    ],
+)
+async def test_wrong_audience_issuer_or_expiry_is_refused(keys, verifier, change, reason):
+    claims = {
+        "iss": DEV_ISSUER,
+        "aud": DEV_AUDIENCE,
+        "sub": "198503152010011001",
+        "roles": ["pegawai"],
+        "exp": int(time.time()) + 60,
+    }
+    claims.update(change)
+    token = jwt.encode(claims, keys[0], algorithm="EdDSA")
+    with pytest.raises(ProblemError) as error:
+        await verifier.verify(token)
+    assert error.value.status == 401 and error.value.code == "unauthenticated", reason
+
+
+async def test_a_token_signed_with_an_unpinned_algorithm_is_refused(keys, verifier):
+    # The classic confusion attack: HS256 keyed with the public key.
+    claims = {"iss": DEV_ISSUER, "aud": DEV_AUDIENCE, "sub": "x", "exp": int(time.time()) + 60}
+    forged = jwt.api_jws.PyJWS().encode(
+        jwt.utils.force_bytes(__import__("json").dumps(claims)),
+        key=b"a-shared-secret-that-is-long-enough-32b",
+        algorithm="HS256",
+    )
+    with pytest.raises(ProblemError):
+        await verifier.verify(forged)
+
+
+async def test_a_token_from_another_key_is_refused(tmp_path, verifier):
+    other_private, _ = ensure_dev_keys(tmp_path / "other")
+    token = mint_token(other_private.read_bytes(), sub="x", roles=["bkpsdm"])
+    with pytest.raises(ProblemError):
+        await verifier.verify(token)
+
+
+def test_dev_tokens_are_never_minted_in_production(keys, monkeypatch):
+    monkeypatch.setenv("ASN_ENVIRONMENT", "production")
+    with pytest.raises(RuntimeError, match="production"):
+        mint_token(keys[0], sub="x", roles=["bkpsdm"])
+
+
+def test_dev_keys_are_generated_once(tmp_path):
+    first = ensure_dev_keys(tmp_path)
+    content = first[0].read_bytes()
+    assert ensure_dev_keys(tmp_path)[0].read_bytes() == content
