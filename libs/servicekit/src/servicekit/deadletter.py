@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.structs import ConsumerRecord
 
-from servicekit.kafka import ensure_topics, idempotent_producer
+from servicekit.kafka import ensure_topics, idempotent_producer, topic_partitions
 from servicekit.logging import get_logger
 from servicekit.metrics import EVENTS_DEAD_LETTERED
 
@@ -104,8 +104,7 @@ async def replay_dead_letters(
     await producer.start()
     replayed: dict[str, int] = {}
     try:
-        partitions = consumer.partitions_for_topic(topic) or set()
-        tps = [TopicPartition(topic, p) for p in sorted(partitions)]
+        tps = [TopicPartition(topic, p) for p in await topic_partitions(bootstrap, topic)]
         if not tps:
             return ReplayResult(0, {})
         consumer.assign(tps)

@@ -90,3 +90,21 @@ class KafkaProbe:
         if self._client is not None:
             await self._client.close()
             self._client = None
+
+
+async def topic_partitions(bootstrap: str, topic: str) -> list[int]:
+    """The partition numbers of a topic as the broker knows them now ([] if it doesn't exist)."""
+    from aiokafka.admin import AIOKafkaAdminClient
+
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=15_000)
+    await admin.start()
+    try:
+        described = await admin.describe_topics([topic])
+    finally:
+        await admin.close()
+    return sorted(
+        partition["partition"]
+        for entry in described
+        if entry["topic"] == topic and entry["error_code"] == 0
+        for partition in entry["partitions"]
+    )

@@ -8,6 +8,7 @@ instead (ASN_TEST_BACKEND=local|containers forces one).
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
@@ -26,16 +27,21 @@ REPO_ROOT = Path(__file__).resolve().parents[4]
 
 @pytest.fixture(scope="session")
 def stack() -> Iterator[Any]:
-    """Kafka and PostgreSQL for this test session; stopped at its end."""
+    """Kafka and PostgreSQL for this test session, on free ports; removed at its end.
+
+    Each session gets its own state folder, so two test runs at once (or a test run
+    beside `make run`) never share a broker or a cluster.
+    """
     from devstack import make_stack  # only sessions with integration tests start a stack
 
-    state_dir = Path(os.environ.get("ASN_TEST_STACK_DIR", REPO_ROOT / ".stack-test"))
-    test_stack = make_stack(state_dir)
+    base = Path(os.environ.get("ASN_TEST_STACK_DIR", REPO_ROOT / ".stack-test"))
+    base.mkdir(parents=True, exist_ok=True)
+    test_stack = make_stack(Path(tempfile.mkdtemp(prefix="session-", dir=base)))
     test_stack.start()
     try:
         yield test_stack
     finally:
-        test_stack.stop()
+        test_stack.destroy()
 
 
 @pytest.fixture(scope="session")

@@ -14,7 +14,16 @@ from servicekit.relay import OutboxRelay
 from servicekit.tables import OutboxRecord
 from servicekit.tracing import parse_traceparent
 from servicekit.uow import UnitOfWork
-from support import SOURCE, Effect, Note, NoteWritten, count, eventually, read_topic, record_effect
+from servicekit_testdomain import (
+    SOURCE,
+    Effect,
+    Note,
+    NoteWritten,
+    count,
+    eventually,
+    read_topic,
+    record_effect,
+)
 
 pytestmark = pytest.mark.integration
 ACTOR = Identity("198503152010011001", frozenset({"bkpsdm"}))
@@ -71,6 +80,7 @@ async def _count_effects(db) -> bool:
 
 async def test_rolled_back_transaction_publishes_nothing(service_db, kafka_bootstrap, new_topic):
     topic = await new_topic()
+
     async def failing_command() -> None:
         async with UnitOfWork(service_db, actor=ACTOR, source=SOURCE, topic=topic) as uow:
             uow.session.add(Note(note_id="n2", body="never"))

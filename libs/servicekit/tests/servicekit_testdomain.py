@@ -12,6 +12,7 @@ from aiokafka.structs import ConsumerRecord
 from asn_schemas import EventPayload
 from servicekit.consumer import ConsumedEvent
 from servicekit.db import Database
+from servicekit.kafka import topic_partitions
 from servicekit.uow import UnitOfWork
 from sqlalchemy import Column, Text, func, select
 from sqlalchemy.dialects.postgresql import UUID
@@ -44,9 +45,7 @@ class Effect(SQLModel, table=True):
 
 
 async def record_effect(event: ConsumedEvent, uow: UnitOfWork) -> None:
-    body = (
-        event.payload["body"] if isinstance(event.payload, dict) else event.payload.body
-    )
+    body = event.payload["body"] if isinstance(event.payload, dict) else event.payload.body
     if body == "boom":
         raise RuntimeError("handler cannot apply 'boom'")
     uow.session.add(Effect(event_id=event.envelope.id, body=body))
@@ -62,20 +61,14 @@ async def read_topic(bootstrap: str, topic: str) -> list[ConsumerRecord[bytes, b
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
     await consumer.start()
     try:
-        tps = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())]
+        tps = [TopicPartition(topic, p) for p in await topic_partitions(bootstrap, topic)]
         if not tps:
-            await consumer.stop()
-            consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
-            await consumer.start()
-            await consumer._client.force_metadata_update()
-            tps = [
-                TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())
-            ]
+            return []
         consumer.assign(tps)
         await consumer.seek_to_beginning(*tps)
         end = await consumer.end_offsets(tps)
         records: list[ConsumerRecord[bytes, bytes]] = []
-        while any(await consumer.position(tp) < end[tp] for tp in tps):
+        while [tp for tp in tps if await consumer.position(tp) < end[tp]]:
             for batch in (await consumer.getmany(timeout_ms=500)).values():
                 records.extend(batch)
         return records
