@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sys
 import uuid
 from datetime import UTC, datetime
 
@@ -189,8 +190,20 @@ async def test_replayed_dead_letters_are_processed_once_the_cause_is_fixed(
     async def fixed_handler(event, uow) -> None:
         uow.session.add(Effect(event_id=event.envelope.id, body="fixed"))
 
-    result = await replay_dead_letters(kafka_bootstrap, group)
-    assert result.replayed == 1 and result.topics == {topic: 1}
+    # The operator's command, as the README gives it.
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "servicekit.replay",
+        "--group",
+        group,
+        "--bootstrap",
+        kafka_bootstrap,
+        stdout=asyncio.subprocess.PIPE,
+    )
+    output, _ = await process.communicate()
+    assert process.returncode == 0
+    assert f"replayed 1 dead letter(s) from {group}.dlq" in output.decode()
     again = await replay_dead_letters(kafka_bootstrap, group)
     assert again.replayed == 0, "replay progress is remembered"
 
