@@ -32,12 +32,15 @@ _CLAIM = """
 SELECT id, topic, key, traceparent, payload::text AS value
 FROM outbox WHERE NOT published ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED
 """
-# A key whose earlier unpublished row is held by another relay must wait for it,
-# or that relay's older event would reach Kafka after our newer one.
-_BLOCKED_KEYS = """
-SELECT DISTINCT o.key
-FROM outbox o JOIN unnest($1::text[], $2::bigint[]) AS c(key, first_id) ON o.key = c.key
-WHERE NOT o.published AND o.id < c.first_id
+# Per key, the first unpublished row that this relay did not claim: another relay
+# holds it (SKIP LOCKED lets concurrent claims interleave). Our rows of that key from
+# there on must wait, or they would reach Kafka before it.
+_FIRST_FOREIGN = """
+SELECT c.key, min(o.id) AS first_foreign
+FROM unnest($1::text[], $2::bigint[]) AS c(key, last_id)
+JOIN outbox o ON o.key = c.key AND NOT o.published AND o.id <= c.last_id
+WHERE o.id <> ALL($3::bigint[])
+GROUP BY c.key
 """
 _MARK = "UPDATE outbox SET published = true, published_at = now() WHERE id = ANY($1::bigint[])"
 _PURGE = "DELETE FROM outbox WHERE published AND published_at < now() - make_interval(days => $1)"
@@ -156,14 +159,18 @@ class OutboxRelay:
     async def _without_blocked_keys(
         self, conn: asyncpg.pool.PoolConnectionProxy, rows: list[asyncpg.Record]
     ) -> list[asyncpg.Record]:
-        first_ids: dict[str, int] = {}
+        last_ids: dict[str, int] = {}
         for row in rows:
-            first_ids.setdefault(row["key"], row["id"])
-        blocked = {
-            r["key"]
-            for r in await conn.fetch(_BLOCKED_KEYS, list(first_ids), list(first_ids.values()))
+            last_ids[row["key"]] = row["id"]
+        foreign = {
+            r["key"]: r["first_foreign"]
+            for r in await conn.fetch(
+                _FIRST_FOREIGN, list(last_ids), list(last_ids.values()), [r["id"] for r in rows]
+            )
         }
-        return [row for row in rows if row["key"] not in blocked] if blocked else rows
+        if not foreign:
+            return rows
+        return [row for row in rows if row["id"] < foreign.get(row["key"], row["id"] + 1)]
 
     async def _get_pool(self) -> asyncpg.Pool:
         if self._pool is None:
