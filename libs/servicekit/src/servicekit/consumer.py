@@ -15,11 +15,13 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import asyncpg
 from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, TopicPartition
 from aiokafka.structs import ConsumerRecord
 from asn_schemas import Envelope, parse_envelope, payload_model
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from servicekit.context import bound_context
 from servicekit.db import Database
@@ -45,6 +47,22 @@ class ConsumedEvent:
 
 
 Handler = Callable[[ConsumedEvent, UnitOfWork], Awaitable[None]]
+
+
+def is_infrastructure_outage(exc: BaseException) -> bool:
+    """The database (or the network to it) is unavailable, as opposed to the event failing."""
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    if isinstance(exc, (OperationalError, InterfaceError)):
+        return True
+    cause = exc.__cause__ or exc.__context__
+    return isinstance(exc, (OSError, TimeoutError, asyncpg.PostgresConnectionError)) or (
+        cause is not None and cause is not exc and is_infrastructure_outage(cause)
+    )
+
+
+class _ShuttingDown(Exception):
+    """Stop was asked while an outage held an event: leave it uncommitted for next time."""
 
 
 class PoisonMessage(Exception):
@@ -133,6 +151,8 @@ class ConsumerRunner:
                         if records and tp in consumer.assignment():
                             await self._process(records)
                             await self._commit_offset(tp, records[-1].offset + 1)
+        except _ShuttingDown:
+            log.info("stopped during an outage; uncommitted events will be redelivered")
         finally:
             self.healthy = False
 
@@ -184,7 +204,8 @@ class ConsumerRunner:
             await self._dead_letter(record, event, attempts=1)
             return
         delay = self._backoff_initial_s
-        for attempt in range(1, self._max_attempts + 1):
+        attempt = 0
+        while True:
             try:
                 with self._log_context(event):
                     async with self._uow() as uow:
@@ -192,11 +213,19 @@ class ConsumerRunner:
                 EVENTS_CONSUMED.labels(group=self.group_id, outcome="handled").inc()
                 return
             except Exception as exc:
+                transient = is_infrastructure_outage(exc)
+                # An outage of our own database says nothing about the event: waiting it
+                # out keeps the partition in order and the dead-letter topic for real faults.
+                attempt += 0 if transient else 1
                 with self._log_context(event):
-                    log.warning("handler failed", attempt=attempt, error=repr(exc))
-                if attempt == self._max_attempts:
+                    log.warning(
+                        "handler failed", attempt=attempt, outage=transient, error=repr(exc)
+                    )
+                if attempt >= self._max_attempts:
                     await self._dead_letter(record, exc, attempts=attempt)
                     return
+                if self._stopping.is_set() and transient:
+                    raise _ShuttingDown from exc  # the offset stays; redelivered after restart
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, self._backoff_max_s)
 

@@ -61,6 +61,7 @@ class ServiceRuntime:
             for spec in consumers
         ]
         self._tasks: list[asyncio.Task[None]] = []
+        self._stopping = False
 
     def unit_of_work(self, actor: Identity) -> UnitOfWork:
         return UnitOfWork(
@@ -77,6 +78,7 @@ class ServiceRuntime:
 
     async def stop(self) -> None:
         """Graceful: stop taking work, let in-flight batches commit, then close connections."""
+        self._stopping = True
         self.relay.stop()
         for runner in self.consumers:
             runner.stop()
@@ -101,6 +103,8 @@ class ServiceRuntime:
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
+                if self._stopping:
+                    return
                 log.error("background task failed; restarting", task=name, error=repr(exc))
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 30.0)

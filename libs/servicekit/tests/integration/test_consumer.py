@@ -242,3 +242,32 @@ async def test_unknown_types_are_skipped_and_extra_fields_ignored(
 
         assert list((await session.execute(select(Effect.body))).scalars()) == ["extended"]
     assert await read_topic(kafka_bootstrap, dlq_topic(group)) == []
+
+
+async def test_an_outage_of_the_consumers_database_is_waited_out_not_dead_lettered(
+    stack, service_db, kafka_bootstrap, new_topic
+):
+    topic = await new_topic(partitions=1)
+    group = f"outage-{uuid.uuid4().hex[:6]}"
+    consumer = runner(
+        service_db, kafka_bootstrap, group, topic, max_attempts=2, backoff_initial_s=0.05
+    )
+    task = asyncio.create_task(consumer.run())
+    try:
+        await eventually(lambda: _assigned(consumer), what="the consumer joining its group")
+        stack.postgres.stop()
+        try:
+            await produce_raw(kafka_bootstrap, topic, [(b"k", event_bytes("during outage"))])
+            await asyncio.sleep(3)  # many more failed attempts than max_attempts meanwhile
+        finally:
+            stack.postgres.start()
+        await eventually(lambda: _offset_reached(kafka_bootstrap, group, topic, 1), what="applied")
+    finally:
+        await consumer.close()
+        await asyncio.gather(task, return_exceptions=True)
+    assert await count(service_db, Effect) == 1
+    assert await read_topic(kafka_bootstrap, dlq_topic(group)) == []
+
+
+async def _assigned(consumer: ConsumerRunner) -> bool:
+    return consumer._consumer is not None and bool(consumer._consumer.assignment())
