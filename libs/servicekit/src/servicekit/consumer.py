@@ -83,6 +83,11 @@ class _Rebalance(ConsumerRebalanceListener):  # type: ignore[misc]
     async def on_partitions_revoked(self, revoked: Sequence[TopicPartition]) -> None:
         # Waiting for the in-flight batch means its offset is committed by us, before
         # the partition's next owner starts from the committed offset.
+        if self._runner._stopping.is_set():
+            # close() holds the batch lock while it stops the consumer, and stopping can
+            # run this callback (a join in progress): waiting here would deadlock.
+            log.info("partitions revoked while stopping")
+            return
         async with self._runner._batch_lock:
             log.info(
                 "partitions revoked", partitions=[f"{tp.topic}/{tp.partition}" for tp in revoked]
