@@ -2,7 +2,7 @@
 
 Every employee event carries the full `EmployeeSnapshot` after the change, so a consumer
 keeps its replica from any single event (event-carried state transfer), besides the
-change itself. Unit events carry the full `UnitSnapshot` and are keyed by the unit id.
+change itself. Unit events carry the full `UnitSnapshot` and are keyed by the unit code.
 """
 
 from __future__ import annotations

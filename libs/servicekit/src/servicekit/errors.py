@@ -131,7 +131,9 @@ def install_problem_handlers(app: FastAPI) -> None:
         )
 
     async def on_unexpected(request: Request, exc: Exception) -> JSONResponse:
-        log.exception("unhandled error", path=request.url.path)
+        # The route template, not the path: paths carry NIPs, and logs carry no personal data.
+        route = getattr(request.scope.get("route"), "path", "unmatched")
+        log.exception("unhandled error", route=route, method=request.method)
         return problem_response(
             500,
             "internal_error",

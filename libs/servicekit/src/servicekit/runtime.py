@@ -11,6 +11,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, FastAPI, Request
 
 from servicekit.auth import JwtVerifier
+from servicekit.bodylimit import BodyLimitMiddleware
 from servicekit.consumer import ConsumerRunner, Handler
 from servicekit.db import Database
 from servicekit.identity import Identity
@@ -147,6 +148,7 @@ def create_service_app(
     app.state.runtime = runtime
     app.state.jwt_verifier = JwtVerifier.from_settings(settings)
     install_web_defaults(app, {"database": runtime.db.ping, "kafka": runtime.kafka_ready})
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     for router in routers:
         app.include_router(router)
     return app

@@ -24,6 +24,12 @@ class ServiceSettings(BaseSettings):
         description="postgresql+asyncpg://user:password@host:port/db of this service's own database"
     )
     kafka_bootstrap: str = "127.0.0.1:19092"
+    events_topic: str | None = Field(
+        default=None, description="Where this service publishes; `<service>.events` if unset"
+    )
+    host: str = Field(default="127.0.0.1", description="0.0.0.0 in a container")
+    port: int = Field(default=8000, ge=1, le=65535)
+    max_body_bytes: int = Field(default=64 * 1024, ge=1024, description="larger bodies get 413")
     log_level: str = "INFO"
     log_json: bool = True
 
@@ -50,7 +56,7 @@ class ServiceSettings(BaseSettings):
     @property
     def topic(self) -> str:
         """The one topic this service publishes to (DESIGN: `<service>.events`)."""
-        return f"{self.service_name}.events"
+        return self.events_topic or f"{self.service_name}.events"
 
     @property
     def source(self) -> str:

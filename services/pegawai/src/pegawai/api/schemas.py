@@ -1,0 +1,186 @@
+"""Request bodies: strict (unknown fields are refused) and bounded, so bad input fails early."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+from asn_schemas.golongan import GolonganPns, GolonganPppk
+from asn_schemas.pegawai import (
+    AsnType,
+    EmployeeStatus,
+    Position,
+    PositionKind,
+    PositionLevel,
+    PromotionKind,
+    RetirementReason,
+    Sex,
+    UnitKind,
+)
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from pegawai.domain.golongan import Education
+
+NipStr = Annotated[str, StringConstraints(min_length=1, max_length=32)]
+"""Loose on purpose: the NIP's own checks give a precise reason (length, digits, dates)."""
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+UnitCode = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_.-]{0,63}$")]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class UnitCreate(Body):
+    code: UnitCode
+    name: Name
+    kind: UnitKind
+    parent_code: UnitCode | None = None
+    latitude: float | None = Field(default=None, ge=-90, le=90)
+    longitude: float | None = Field(default=None, ge=-180, le=180)
+    geofence_radius_m: int | None = Field(default=None, gt=0, le=100_000)
+    active: bool = True
+
+
+class UnitPatch(Body):
+    """Only the fields sent change; `parent_code: null` makes the unit a root."""
+
+    name: Name | None = None
+    kind: UnitKind | None = None
+    parent_code: UnitCode | None = None
+    latitude: float | None = Field(default=None, ge=-90, le=90)
+    longitude: float | None = Field(default=None, ge=-180, le=180)
+    geofence_radius_m: int | None = Field(default=None, gt=0, le=100_000)
+    active: bool | None = None
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> UnitPatch:
+        if not self.model_fields_set:
+            raise ValueError("kirim setidaknya satu kolom yang diubah")
+        return self
+
+
+class PositionIn(Body):
+    code: Annotated[str, StringConstraints(max_length=64)] | None = None
+    name: Name
+    kind: PositionKind
+    level: PositionLevel | None = None
+
+    def to_contract(self) -> Position:
+        return Position(code=self.code, name=self.name, kind=self.kind, level=self.level)
+
+
+class EmployeeCreate(Body):
+    """A new employee. TMTs of position, unit and supervisor default to `tmt_golongan`."""
+
+    nip: NipStr
+    name: Name
+    sex: Sex
+    birth_date: date
+    asn_type: AsnType
+    status: Literal[EmployeeStatus.AKTIF, EmployeeStatus.CLTN] = EmployeeStatus.AKTIF
+    golongan: GolonganPns | GolonganPppk
+    tmt_golongan: date
+    tmt_cpns: date
+    position: PositionIn
+    tmt_position: date | None = None
+    unit_code: UnitCode
+    tmt_unit: date | None = None
+    supervisor_nip: NipStr | None = None
+    education: Education
+    ujian_dinas: int = Field(default=0, ge=0, le=2)
+    leadership_training: date | None = None
+    phone: Annotated[str, StringConstraints(max_length=32)] | None = None
+    address: Annotated[str, StringConstraints(max_length=500)] | None = None
+
+    @model_validator(mode="after")
+    def _golongan_fits(self) -> EmployeeCreate:
+        if self.asn_type is AsnType.PNS and not isinstance(self.golongan, GolonganPns):
+            raise ValueError("golongan PNS ditulis seperti III/a")
+        if self.asn_type is AsnType.PPPK and not isinstance(self.golongan, GolonganPppk):
+            raise ValueError("golongan PPPK adalah I–XVII")
+        self.position.to_contract()  # level must fit kind
+        return self
+
+
+class EmployeePatch(Body):
+    """Corrections and contact details. Golongan, position, unit, supervisor and leaving the
+    service have commands of their own, with their TMT and event."""
+
+    name: Name | None = None
+    sex: Sex | None = None
+    birth_date: date | None = None
+    tmt_cpns: date | None = None
+    education: Education | None = None
+    ujian_dinas: int | None = Field(default=None, ge=0, le=2)
+    leadership_training: date | None = None
+    status: Literal[EmployeeStatus.AKTIF, EmployeeStatus.CLTN] | None = None
+    status_tmt: date | None = None
+    phone: Annotated[str, StringConstraints(max_length=32)] | None = None
+    address: Annotated[str, StringConstraints(max_length=500)] | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> EmployeePatch:
+        if not self.model_fields_set:
+            raise ValueError("kirim setidaknya satu kolom yang diubah")
+        if (self.status is None) != (self.status_tmt is None):
+            raise ValueError("status dan status_tmt dikirim bersama")
+        return self
+
+
+CONTACT_FIELDS = frozenset({"phone", "address"})
+
+
+class PromotionRequest(Body):
+    tmt: date
+    to_golongan: GolonganPns | None = Field(default=None, description="Must be one step up.")
+    kind: PromotionKind = PromotionKind.REGULER
+    sk_number: Annotated[str, StringConstraints(max_length=100)] | None = None
+    override_justification: Text | None = Field(
+        default=None,
+        description="BKPSDM's written reason to promote although eligibility rules fail.",
+    )
+
+
+class TransferRequest(Body):
+    """`supervisor_nip` sent (even null) sets the supervisor; left out, it is kept."""
+
+    to_unit_code: UnitCode
+    tmt: date
+    supervisor_nip: NipStr | None = None
+
+
+class PositionChange(PositionIn):
+    tmt: date
+    supervisor_nip: NipStr | None = None
+
+
+class SupervisorChange(Body):
+    supervisor_nip: NipStr | None
+    tmt: date
+
+
+class RetirementRequest(Body):
+    """`tmt` may be left out for `bup`: it is then computed from the BUP of the position."""
+
+    reason: RetirementReason
+    tmt: date | None = None
+    with_pension: bool = Field(
+        default=False,
+        description="For atas_permintaan_sendiri: leaves as `pensiun` (pensiun dini) "
+        "rather than `berhenti`.",
+    )
+
+
+class PenaltyRequest(Body):
+    level: Literal["ringan", "sedang", "berat"]
+    start: date
+    end: date | None = None
+    decree_number: Annotated[str, StringConstraints(max_length=100)] | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> PenaltyRequest:
+        if self.end is not None and self.end <= self.start:
+            raise ValueError("end harus setelah start")
+        return self

@@ -1,0 +1,44 @@
+"""The pegawai app, and its process entry point: migrate, then serve."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import uvicorn
+from fastapi import FastAPI
+from servicekit.migrations import upgrade
+from servicekit.runtime import create_service_app
+
+from pegawai.api import careers, employees, reports, units
+from pegawai.consumers import consumer_specs
+from pegawai.settings import PegawaiSettings
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def create_app(settings: PegawaiSettings | None = None) -> FastAPI:
+    settings = settings or PegawaiSettings()
+    return create_service_app(
+        settings,
+        title="pegawai",
+        description="Data induk ASN Kota Sawahlunto: unit, pegawai, kenaikan pangkat, mutasi, "
+        "jabatan, atasan, pensiun, DUK.",
+        routers=[units.router, employees.router, careers.router, reports.router],
+        consumers=consumer_specs(settings),
+    )
+
+
+def migrate(settings: PegawaiSettings) -> None:
+    upgrade(MIGRATIONS, settings.database_url.get_secret_value())
+
+
+def run() -> None:
+    settings = PegawaiSettings()
+    migrate(settings)
+    uvicorn.run(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        log_config=None,  # servicekit's JSON logging already owns the root logger
+        timeout_graceful_shutdown=20,
+    )
