@@ -10,7 +10,18 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Boolean, Column, DateTime, Identity, Index, Text, func, text
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    Identity,
+    Index,
+    Integer,
+    Text,
+    func,
+    text,
+)
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlmodel import Field, SQLModel
 
@@ -57,5 +68,21 @@ class InboxRecord(SQLModel, table=True):
     event_id: uuid.UUID = Field(sa_column=Column(UUID(as_uuid=True), primary_key=True))
     event_type: str = Field(sa_column=Column(Text, nullable=False))
     processed_at: datetime = Field(
+        sa_column=Column(DateTime(timezone=True), nullable=False, server_default=func.now())
+    )
+
+
+class IdempotencyRecord(SQLModel, table=True):
+    """A command's response, kept per caller and `Idempotency-Key` so a retry replays it."""
+
+    __tablename__ = "idempotency_key"
+
+    actor: str = Field(sa_column=Column(Text, primary_key=True))
+    key: str = Field(sa_column=Column(Text, primary_key=True))
+    fingerprint: str = Field(sa_column=Column(Text, nullable=False))
+    status: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))
+    body: Any = Field(default=None, sa_column=Column(JSONB, nullable=True))
+    etag: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    created_at: datetime = Field(
         sa_column=Column(DateTime(timezone=True), nullable=False, server_default=func.now())
     )

@@ -12,6 +12,7 @@ import uuid
 from typing import Any
 
 from servicekit.identity import Identity, Role
+from servicekit.problems import forbidden
 from sqlalchemy import or_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
@@ -19,7 +20,6 @@ from sqlmodel import col
 
 from pegawai import store
 from pegawai.models import Employee, Unit
-from pegawai.problems import forbidden
 
 
 def is_bkpsdm(who: Identity) -> bool:

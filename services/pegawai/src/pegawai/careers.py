@@ -19,6 +19,7 @@ from asn_schemas.pegawai import (
     RetirementReason,
 )
 from servicekit.errors import ProblemError
+from servicekit.problems import invalid
 from servicekit.uow import UnitOfWork
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -37,7 +38,6 @@ from pegawai.domain.promotion import regular_promotion_reasons as reasons_for
 from pegawai.domain.retirement import RetirementConvention
 from pegawai.events import employee_snapshot, position_of, unit_ref
 from pegawai.models import Employee, Unit
-from pegawai.problems import invalid
 from pegawai.views import bup_date
 
 

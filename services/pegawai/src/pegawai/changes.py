@@ -6,13 +6,13 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from asn_schemas import EventPayload
+from servicekit.problems import check_if_match, conflict, invalid, not_found
 from servicekit.uow import UnitOfWork
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pegawai import store
 from pegawai.domain.hierarchy import closes_cycle
 from pegawai.models import Employee, EmployeeHistory, Unit
-from pegawai.problems import check_if_match, conflict, invalid, not_found
 from pegawai.views import LEFT_SERVICE
 
 

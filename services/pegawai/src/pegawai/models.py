@@ -158,17 +158,3 @@ class Penalty(SQLModel, table=True):
     decree_number: str | None = Field(default=None, sa_column=Column(Text))
     recorded_by: str = Field(sa_column=Column(Text, nullable=False))
     recorded_at: datetime | None = Field(default=None, sa_column=_now())
-
-
-class IdempotencyKey(SQLModel, table=True):
-    """A command's response, kept per caller and `Idempotency-Key` so a retry replays it."""
-
-    __tablename__ = "idempotency_key"
-
-    actor: str = Field(sa_column=Column(Text, primary_key=True))
-    key: str = Field(sa_column=Column(Text, primary_key=True))
-    fingerprint: str = Field(sa_column=Column(Text, nullable=False))
-    status: int | None = Field(default=None, sa_column=Column(Integer))
-    body: Any = Field(default=None, sa_column=Column(JSONB))
-    etag: str | None = Field(default=None, sa_column=Column(Text))
-    created_at: datetime | None = Field(default=None, sa_column=_now())

@@ -12,6 +12,7 @@ from asn_schemas.pegawai import (
 )
 from servicekit.errors import ProblemError
 from servicekit.identity import Identity
+from servicekit.problems import conflict, forbidden, invalid
 from servicekit.uow import UnitOfWork
 from sqlalchemy.exc import IntegrityError
 
@@ -22,7 +23,6 @@ from pegawai.domain.dates import today_wib
 from pegawai.domain.nip import InvalidNip, nip_warnings, parse_nip
 from pegawai.events import employee_snapshot
 from pegawai.models import Employee, Penalty, Unit
-from pegawai.problems import conflict, forbidden, invalid
 
 REGISTERED = EmployeeRegisteredV1.event_type
 UPDATED = EmployeeUpdatedV1.event_type

@@ -9,11 +9,12 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from servicekit.auth import CurrentIdentity
+from servicekit.commands import IdempotencyKey, IfMatch, Outcome, run_command
+from servicekit.problems import invalid, not_found
 from servicekit.runtime import Runtime
 from servicekit.uow import UnitOfWork
 
 from pegawai import access, careers, registration, store
-from pegawai.api.common import IdempotencyKey, IfMatch, Outcome, run_command
 from pegawai.api.employees import convention
 from pegawai.api.schemas import (
     PenaltyRequest,
@@ -28,7 +29,6 @@ from pegawai.domain.dates import today_wib
 from pegawai.domain.periods import is_period_date, next_period
 from pegawai.domain.promotion import regular_promotion_reasons
 from pegawai.models import Employee, Unit
-from pegawai.problems import invalid, not_found
 from pegawai.views import employee_view
 
 router = APIRouter(tags=["careers"])

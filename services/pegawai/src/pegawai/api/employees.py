@@ -10,25 +10,19 @@ from asn_schemas.pegawai import AsnType, EmployeeStatus
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 from servicekit.auth import CurrentIdentity
+from servicekit.commands import IdempotencyKey, IfMatch, Outcome, run_command
+from servicekit.pagination import decode_cursor, encode_cursor
+from servicekit.problems import etag, not_found
 from servicekit.runtime import Runtime
 from servicekit.uow import UnitOfWork
 from sqlalchemy import or_, select
 from sqlmodel import col
 
 from pegawai import access, registration, store
-from pegawai.api.common import (
-    IdempotencyKey,
-    IfMatch,
-    Outcome,
-    decode_cursor,
-    encode_cursor,
-    run_command,
-)
 from pegawai.api.schemas import EmployeeCreate, EmployeePatch
 from pegawai.changes import load_for_change
 from pegawai.domain.golongan import pangkat_of
 from pegawai.models import Employee, EmployeeHistory, Unit
-from pegawai.problems import etag, not_found
 from pegawai.settings import PegawaiSettings
 from pegawai.views import employee_view
 

@@ -10,6 +10,7 @@ from asn_schemas.golongan import GolonganPns
 from asn_schemas.pegawai import AsnType, EmployeeStatus, PositionKind, PositionLevel
 from fastapi import APIRouter, Query
 from servicekit.auth import CurrentIdentity
+from servicekit.problems import invalid
 from servicekit.runtime import Runtime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -28,7 +29,6 @@ from pegawai.domain.promotion import (
     regular_promotion_reasons,
 )
 from pegawai.models import Employee, Unit
-from pegawai.problems import invalid
 from pegawai.views import bup_date
 
 router = APIRouter(prefix="/reports", tags=["reports"])

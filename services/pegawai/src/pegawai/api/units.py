@@ -10,6 +10,8 @@ from asn_schemas.pegawai import UnitCreatedV1, UnitUpdatedV1
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from servicekit.auth import CurrentIdentity
+from servicekit.commands import IdempotencyKey, IfMatch, Outcome, run_command
+from servicekit.problems import check_if_match, conflict, etag, invalid, not_found
 from servicekit.runtime import Runtime
 from servicekit.uow import UnitOfWork
 from sqlalchemy import select
@@ -18,12 +20,10 @@ from sqlmodel import col
 
 from pegawai import store
 from pegawai.access import require_bkpsdm
-from pegawai.api.common import IdempotencyKey, IfMatch, Outcome, run_command
 from pegawai.api.schemas import UnitCreate, UnitPatch
 from pegawai.domain.hierarchy import closes_cycle
 from pegawai.events import unit_snapshot
 from pegawai.models import Unit
-from pegawai.problems import check_if_match, conflict, etag, invalid, not_found
 from pegawai.views import unit_view
 
 router = APIRouter(tags=["units"])

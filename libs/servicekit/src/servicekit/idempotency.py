@@ -13,11 +13,11 @@ import json
 from typing import Any
 
 from fastapi.responses import JSONResponse
-from servicekit.identity import Identity
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from pegawai.problems import invalid
+from servicekit.identity import Identity
+from servicekit.problems import invalid
 
 _CLAIM = text(
     "INSERT INTO idempotency_key (actor, key, fingerprint) VALUES (:actor, :key, :fp) "

@@ -1,20 +1,19 @@
-"""Shared by the routers: running a command in a unit of work, with Idempotency-Key."""
+"""Running a command in a unit of work, with `Idempotency-Key` and an `ETag` on the answer."""
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 from fastapi import Header, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+
+from servicekit import idempotency
 from servicekit.identity import Identity
+from servicekit.problems import etag
 from servicekit.runtime import ServiceRuntime
 from servicekit.uow import UnitOfWork
-
-from pegawai import idempotency
-from pegawai.problems import etag, invalid
 
 IdempotencyKey = Annotated[
     str | None,
@@ -61,16 +60,3 @@ async def run_command(
     if location is not None:
         headers["Location"] = location(content)
     return JSONResponse(content, status_code=status_code, headers=headers)
-
-
-def encode_cursor(value: str) -> str:
-    return base64.urlsafe_b64encode(value.encode()).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str | None) -> str | None:
-    if cursor is None:
-        return None
-    try:
-        return base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise invalid("invalid_cursor", "Cursor tidak dikenali.", field="cursor") from exc

@@ -1,4 +1,4 @@
-"""The service's refusals, in one place so codes and Indonesian titles stay consistent."""
+"""Common refusals as problem details, so codes and Indonesian titles match across services."""
 
 from __future__ import annotations
 
