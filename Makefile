@@ -41,6 +41,7 @@ lint: sync ## ruff, mypy (strict on libs and schemas), import contracts
 	@$(PY) ruff check .
 	@$(PY) ruff format --check .
 	@$(PY) mypy libs/servicekit/src schemas/src deploy/local/src
+	@$(PY) mypy $(wildcard services/*/src) gateway/src
 	@$(PY) lint-imports
 
 schemas: sync ## regenerate the committed JSON Schemas from the event models
