@@ -4,7 +4,7 @@ SHELL := /bin/bash
 UV ?= uv
 PY := $(UV) run --frozen
 
-.PHONY: help sync fetch stack-up stack-down stack-status run stop test test-unit lint schemas bench token clean
+.PHONY: help sync fetch stack-up stack-down stack-status run up stop test test-unit lint schemas bench token clean
 
 help: ## list the commands
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -24,7 +24,10 @@ stack-down: ## stop Kafka and PostgreSQL
 stack-status: ## what of the local stack is running
 	@$(PY) devstack status
 
-run: stack-up ## bring the suite up: the stack, then each service that has landed
+run: stack-up ## start the stack and every built service in the foreground; Ctrl-C stops all
+	@$(PY) python -m devstack.services run
+
+up: stack-up ## the same as run, but in the background (make stop takes it down)
 	@$(PY) python -m devstack.services start
 
 stop: ## take the suite down: services, then the stack

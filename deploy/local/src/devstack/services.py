@@ -187,16 +187,43 @@ def _summary(processes: ServiceProcesses) -> str:
     return "\n".join(lines)
 
 
+def _wait_for_interrupt(processes: ServiceProcesses) -> None:
+    """Foreground `make run`: Ctrl-C (or SIGTERM) takes the services and the stack down."""
+    import signal
+    import threading
+
+    from devstack.stack import Stack
+
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
+    print("Ctrl-C stops everything (data is kept for the next `make run`).", flush=True)
+    while not stop.wait(2.0):
+        for spec in processes.specs:
+            if spec.built and not processes.running(spec):
+                print(f"devstack: {spec.name} exited; see {processes.log_file(spec)}", flush=True)
+                stop.set()
+    print("\nstopping services and the stack ...", flush=True)
+    processes.stop()
+    Stack(processes.config).stop()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="devstack.services")
-    parser.add_argument("command", choices=["start", "stop", "status"])
+    parser.add_argument(
+        "command",
+        choices=["run", "start", "stop", "status"],
+        help="run: start, then stay in the foreground until Ctrl-C, which stops everything",
+    )
     parser.add_argument("--no-seed", action="store_true", help="skip the demo data")
     args = parser.parse_args(argv)
     try:
         processes = ServiceProcesses(StackConfig.from_env())
-        if args.command == "start":
+        if args.command in ("start", "run"):
             processes.start(seed=not args.no_seed)
-            print(_summary(processes))
+            print(_summary(processes), flush=True)
+            if args.command == "run":
+                _wait_for_interrupt(processes)
         elif args.command == "stop":
             processes.stop()
         else:
