@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from uuid import UUID
 
 import pytest
@@ -156,4 +156,137 @@ def samples(unit: UnitSnapshot, employee: EmployeeSnapshot) -> dict[str, EventPa
             finalized_at=datetime(2025, 1, 20, 3, 0, tzinfo=UTC),
         ),
     ]
+    items.extend(presensi_samples())
+    items.extend(kinerja_samples())
     return {item.event_type: item for item in items}
+
+
+def presensi_samples() -> list[EventPayload]:
+    """One valid payload of every presensi event type."""
+    from asn_schemas import presensi as p
+
+    request_id = UUID("0190c0a0-5555-7000-8000-000000000005")
+    attendance_id = UUID("0190c0a0-6666-7000-8000-000000000006")
+    holiday_id = UUID("0190c0a0-7777-7000-8000-000000000007")
+    at_in = datetime(2025, 3, 3, 0, 41, tzinfo=UTC)
+    at_out = datetime(2025, 3, 3, 8, 45, tzinfo=UTC)
+    decided = datetime(2025, 3, 1, 2, 0, tzinfo=UTC)
+    leave = {
+        "request_id": request_id,
+        "nip": NIP,
+        "unit_code": "BKPSDM",
+        "leave_type": p.LeaveType.TAHUNAN,
+        "start_date": date(2025, 3, 10),
+        "end_date": date(2025, 3, 12),
+        "working_days": 3,
+    }
+    decision = {**leave, "decided_by": SUPERVISOR, "decided_at": decided}
+    holiday = {"holiday_id": holiday_id, "date": date(2025, 3, 31), "name": "Idul Fitri"}
+    return [
+        p.AttendanceCheckedInV1(
+            attendance_id=attendance_id,
+            nip=NIP,
+            unit_code="BKPSDM",
+            date=date(2025, 3, 3),
+            checked_in_at=at_in,
+            scheduled_start=time(7, 30),
+            minutes_late=11,
+            late_category=p.LateCategory.TL1,
+            inside_geofence=True,
+            distance_m=42,
+        ),
+        p.AttendanceCheckedOutV1(
+            attendance_id=attendance_id,
+            nip=NIP,
+            unit_code="BKPSDM",
+            date=date(2025, 3, 3),
+            checked_in_at=at_in,
+            checked_out_at=at_out,
+            scheduled_end=time(16, 0),
+            minutes_early=0,
+            early_category=None,
+        ),
+        p.AttendanceDayClosedV1(
+            nip=NIP,
+            unit_code="BKPSDM",
+            date=date(2025, 3, 3),
+            status=p.DayStatus.TERLAMBAT,
+            checked_in_at=at_in,
+            checked_out_at=at_out,
+            minutes_late=11,
+            late_category=p.LateCategory.TL1,
+            deduction_percent=0.5,
+        ),
+        p.LeaveRequestedV1(**leave, calendar_days=3, approver_nip=SUPERVISOR, needs_bkpsdm=False),
+        p.LeaveForwardedV1(**decision),
+        p.LeaveApprovedV1(**decision, balance_year=2025, balance_after=9),
+        p.LeaveDeferredV1(**decision),
+        p.LeaveRejectedV1(**decision),
+        p.LeaveCancelledV1(
+            **leave,
+            cancelled_by=NIP,
+            cancelled_at=decided,
+            reason="by_requester",
+            was_approved=True,
+            balance_year=2025,
+            balance_after=12,
+        ),
+        p.DisciplineThresholdReachedV1(
+            nip=NIP,
+            unit_code="BKPSDM",
+            year=2025,
+            kind=p.ThresholdKind.CUMULATIVE,
+            threshold_days=3,
+            days=3,
+            as_of=date(2025, 3, 5),
+            possible_penalty="teguran_lisan",
+        ),
+        p.HolidayDeclaredV1(**holiday, kind=p.HolidayKind.LIBUR_NASIONAL),
+        p.HolidayRemovedV1(**holiday, kind=p.HolidayKind.LIBUR_NASIONAL),
+    ]
+
+
+def kinerja_samples() -> list[EventPayload]:
+    """One valid payload of every kinerja event type besides the finalized appraisal."""
+    from asn_schemas import kinerja as k
+
+    skp_id = UUID("0190c0a0-8888-7000-8000-000000000008")
+    rhk_id = UUID("0190c0a0-9999-7000-8000-000000000009")
+    quarter = k.AppraisalPeriod(
+        kind=k.PeriodKind.QUARTERLY,
+        year=2025,
+        number=1,
+        start=date(2025, 1, 1),
+        end=date(2025, 3, 31),
+    )
+    return [
+        k.SkpApprovedV1(
+            skp_id=skp_id,
+            nip=NIP,
+            year=2025,
+            start=date(2025, 1, 1),
+            end=date(2025, 12, 31),
+            unit_id=UNIT_ID,
+            unit_code="BKPSDM",
+            approver_nip=SUPERVISOR,
+            approved_at=datetime(2025, 1, 10, 2, 0, tzinfo=UTC),
+            rhk=(k.RhkSummary(rhk_id=rhk_id, kind=k.RhkKind.UTAMA, title="Layanan mutasi"),),
+        ),
+        k.AppraisalSubmittedV1(
+            appraisal_id=UUID("0190c0a0-aaaa-7000-8000-00000000000a"),
+            skp_id=skp_id,
+            nip=NIP,
+            period=quarter,
+            rater_nip=SUPERVISOR,
+            submitted_at=datetime(2025, 4, 2, 2, 0, tzinfo=UTC),
+        ),
+        k.FeedbackGivenV1(
+            feedback_id=UUID("0190c0a0-bbbb-7000-8000-00000000000b"),
+            nip=NIP,
+            giver_nip=SUPERVISOR,
+            skp_id=skp_id,
+            rhk_id=rhk_id,
+            value=k.CoreValue.AKUNTABEL,
+            given_at=datetime(2025, 2, 3, 2, 0, tzinfo=UTC),
+        ),
+    ]

@@ -47,6 +47,25 @@ class Rating(StrEnum):
     DI_BAWAH_EKSPEKTASI = "di_bawah_ekspektasi"
 
 
+class CoreValue(StrEnum):
+    """The BerAKHLAK core values against which perilaku kerja is rated (DOMAIN 1.8)."""
+
+    BERORIENTASI_PELAYANAN = "berorientasi_pelayanan"
+    AKUNTABEL = "akuntabel"
+    KOMPETEN = "kompeten"
+    HARMONIS = "harmonis"
+    LOYAL = "loyal"
+    ADAPTIF = "adaptif"
+    KOLABORATIF = "kolaboratif"
+
+
+class RhkKind(StrEnum):
+    """Rencana Hasil Kerja: main (utama) or additional (tambahan)."""
+
+    UTAMA = "utama"
+    TAMBAHAN = "tambahan"
+
+
 class PeriodKind(StrEnum):
     """Annual, or a periodic evaluation: quarterly by default, monthly where used (⚠)."""
 
@@ -82,9 +101,17 @@ class AppraisalPeriod(ContractModel):
         return self
 
 
+class ValueRating(ContractModel):
+    """The rating of perilaku kerja on one BerAKHLAK value (the rater's note stays in kinerja)."""
+
+    value: CoreValue
+    rating: Rating
+
+
 class AppraisalFinalizedV1(EventPayload):
     """An appraisal became final. A keberatan may later change it: the same
-    `appraisal_id` is then finalized again, and the latest `finalized_at` wins.
+    `appraisal_id` is then finalized again with a higher `revision`, and the latest
+    `finalized_at` wins.
 
     The predikat is not checked against the matrix of the two ratings, because the
     organisation's predikat may limit the distribution (DOMAIN 1.8).
@@ -100,12 +127,117 @@ class AppraisalFinalizedV1(EventPayload):
     rating_perilaku_kerja: Rating
     appraiser_nip: Nip = Field(description="Pejabat penilai kinerja.")
     finalized_at: UtcDatetime
+    annual: bool | None = Field(
+        default=None, description="True for the annual appraisal that closes the year."
+    )
+    revision: int | None = Field(
+        default=None, ge=1, description="1 when first finalized; +1 for each keberatan decision."
+    )
+    skp_id: UUID | None = None
+    unit_id: UUID | None = Field(default=None, description="The employee's unit when appraised.")
+    unit_code: str | None = Field(default=None, min_length=1)
+    perilaku: tuple[ValueRating, ...] | None = Field(
+        default=None, description="Perilaku kerja per BerAKHLAK value."
+    )
+    decided_by_nip: Nip | None = Field(
+        default=None, description="Atasan pejabat penilai who decided the keberatan."
+    )
 
     @model_validator(mode="after")
     def _not_self_appraised(self) -> Self:
         if self.appraiser_nip == self.nip:
             raise ValueError("nobody appraises themselves")
+        if self.annual is not None and self.annual != (self.period.kind is PeriodKind.ANNUAL):
+            raise ValueError("annual is true exactly when the period is annual")
+        if self.decided_by_nip is not None and self.decided_by_nip == self.nip:
+            raise ValueError("nobody decides their own keberatan")
         return self
 
 
-KINERJA_EVENTS: tuple[type[EventPayload], ...] = (AppraisalFinalizedV1,)
+class RhkSummary(ContractModel):
+    """One planned result of an agreed SKP (indicators and targets stay in kinerja)."""
+
+    rhk_id: UUID
+    kind: RhkKind
+    title: str = Field(min_length=1)
+    supervisor_rhk_id: UUID | None = Field(
+        default=None, description="The supervisor's RHK this one supports (intervensi)."
+    )
+
+
+class SkpApprovedV1(EventPayload):
+    """The supervisor agreed an employee's SKP for (part of) a year."""
+
+    event_type = "kinerja.skp.approved.v1"
+
+    skp_id: UUID
+    nip: Nip
+    year: int = Field(ge=2000, le=2100)
+    start: date
+    end: date
+    unit_id: UUID
+    unit_code: str = Field(min_length=1)
+    approver_nip: Nip = Field(description="Pejabat penilai who agreed the SKP.")
+    approved_at: UtcDatetime
+    rhk: tuple[RhkSummary, ...] = Field(min_length=1)
+    supersedes_skp_id: UUID | None = Field(
+        default=None, description="The SKP of the earlier part of the year (mutasi, new atasan)."
+    )
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        if self.approver_nip == self.nip:
+            raise ValueError("nobody agrees their own SKP")
+        if not (self.start <= self.end and self.start.year == self.end.year == self.year):
+            raise ValueError("start ≤ end, both within the SKP's year")
+        return self
+
+
+class AppraisalSubmittedV1(EventPayload):
+    """The employee submitted the self-assessment of a period; the rater's turn."""
+
+    event_type = "kinerja.appraisal.submitted.v1"
+
+    appraisal_id: UUID
+    skp_id: UUID
+    nip: Nip
+    period: AppraisalPeriod
+    rater_nip: Nip = Field(description="Who is expected to rate it.")
+    submitted_at: UtcDatetime
+
+    @model_validator(mode="after")
+    def _not_self_rated(self) -> Self:
+        if self.rater_nip == self.nip:
+            raise ValueError("nobody rates themselves")
+        return self
+
+
+class FeedbackGivenV1(EventPayload):
+    """A supervisor recorded feedback for an employee. The text is not carried: it stays
+    in kinerja, readable by the two of them (and by BKPSDM)."""
+
+    event_type = "kinerja.feedback.given.v1"
+
+    feedback_id: UUID
+    nip: Nip = Field(description="Who the feedback is for.")
+    giver_nip: Nip
+    skp_id: UUID | None = None
+    rhk_id: UUID | None = None
+    value: CoreValue | None = None
+    given_at: UtcDatetime
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        if self.giver_nip == self.nip:
+            raise ValueError("feedback is given to someone else")
+        if self.rhk_id is None and self.value is None:
+            raise ValueError("feedback is tied to an RHK or a BerAKHLAK value")
+        return self
+
+
+KINERJA_EVENTS: tuple[type[EventPayload], ...] = (
+    AppraisalFinalizedV1,
+    SkpApprovedV1,
+    AppraisalSubmittedV1,
+    FeedbackGivenV1,
+)

@@ -6,6 +6,7 @@ from asn_schemas.base import EventPayload
 from asn_schemas.envelope import Envelope
 from asn_schemas.kinerja import KINERJA_EVENTS
 from asn_schemas.pegawai import PEGAWAI_EVENTS
+from asn_schemas.presensi import PRESENSI_EVENTS
 
 
 def _index(models: tuple[type[EventPayload], ...]) -> dict[str, type[EventPayload]]:
@@ -17,7 +18,9 @@ def _index(models: tuple[type[EventPayload], ...]) -> dict[str, type[EventPayloa
     return index
 
 
-EVENT_TYPES: dict[str, type[EventPayload]] = _index(PEGAWAI_EVENTS + KINERJA_EVENTS)
+EVENT_TYPES: dict[str, type[EventPayload]] = _index(
+    PEGAWAI_EVENTS + KINERJA_EVENTS + PRESENSI_EVENTS
+)
 
 
 def payload_model(event_type: str) -> type[EventPayload] | None:

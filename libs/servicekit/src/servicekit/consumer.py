@@ -259,7 +259,8 @@ class ConsumerRunner:
         payload: BaseModel | dict[str, Any] = envelope.data
         if model is not None and envelope.type in self._handlers:
             try:
-                payload = model.model_validate(envelope.data)
+                # Tolerant reader: a newer producer may add fields within the version.
+                payload = model.model_validate(envelope.data, extra="ignore")
             except ValidationError as exc:
                 return PoisonMessage(f"payload breaks the {envelope.type} contract: {exc}")
         return ConsumedEvent(envelope, payload, record.topic, record.partition, record.offset)

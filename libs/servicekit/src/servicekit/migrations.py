@@ -1,7 +1,14 @@
 """Alembic, shared: each service keeps its own `migrations/` folder and calls these.
 
 A service's `migrations/env.py` is two lines (`from servicekit.migrations import run_env;
-run_env(metadata)`), and `upgrade(...)` applies its migrations at start-up or in tests.
+run_env(ServiceTable.metadata)`), and `upgrade(...)` applies its migrations at start-up or
+in tests.
+
+Each service declares its tables on a base of its own (`class PegawaiTable(SQLModel,
+registry=registry())`), not on SQLModel's shared metadata: two services may both have an
+`employee` table, and a test process or a tool may import both. The shared metadata holds
+only servicekit's own tables (outbox, inbox, idempotency_key), which every service's
+database has and which `run_env` always adds.
 """
 
 from __future__ import annotations
@@ -14,6 +21,7 @@ from alembic.config import Config
 from sqlalchemy import MetaData, pool
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
+from sqlmodel import SQLModel
 
 
 def alembic_config(migrations_dir: Path, database_url: str) -> Config:
@@ -32,8 +40,11 @@ async def upgrade_async(migrations_dir: Path, database_url: str, revision: str =
     await asyncio.to_thread(upgrade, migrations_dir, database_url, revision)
 
 
-def run_env(target_metadata: MetaData) -> None:
+def run_env(service_metadata: MetaData) -> None:
     """The body of every service's `env.py`: online migrations over asyncpg."""
+    import servicekit.tables  # noqa: F401 - registers outbox, inbox and idempotency_key
+
+    target_metadata = [service_metadata, SQLModel.metadata]
     url = context.config.get_main_option("sqlalchemy.url")
     if url is None:
         raise RuntimeError("sqlalchemy.url is not set: use servicekit.migrations.alembic_config")

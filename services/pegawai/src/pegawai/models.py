@@ -27,6 +27,7 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.orm import registry
 from sqlmodel import Field, SQLModel
 
 
@@ -34,7 +35,11 @@ def _now() -> Column[datetime]:
     return Column(DateTime(timezone=True), nullable=False, server_default=func.now())
 
 
-class Unit(SQLModel, table=True):
+class PegawaiTable(SQLModel, registry=registry()):
+    """Base of pegawai's tables: a metadata of its own (see servicekit.migrations)."""
+
+
+class Unit(PegawaiTable, table=True):
     __tablename__ = "unit"
 
     id: uuid.UUID = Field(sa_column=Column(UUID(as_uuid=True), primary_key=True))
@@ -54,7 +59,7 @@ class Unit(SQLModel, table=True):
     updated_at: datetime | None = Field(default=None, sa_column=_now())
 
 
-class Employee(SQLModel, table=True):
+class Employee(PegawaiTable, table=True):
     """The latest recorded state; `tmt_*` say since when each part holds.
 
     Contact details (`phone`, `address`) are personal data: only the person and BKPSDM
@@ -107,7 +112,7 @@ class Employee(SQLModel, table=True):
     updated_at: datetime | None = Field(default=None, sa_column=_now())
 
 
-class EmployeeHistory(SQLModel, table=True):
+class EmployeeHistory(PegawaiTable, table=True):
     """One row per change of an effective-dated part (golongan, position, unit, supervisor,
     status), so the record can be read as of any date whatever order changes came in."""
 
@@ -127,7 +132,7 @@ class EmployeeHistory(SQLModel, table=True):
     recorded_at: datetime | None = Field(default=None, sa_column=_now())
 
 
-class Appraisal(SQLModel, table=True):
+class Appraisal(PegawaiTable, table=True):
     """Replica of kinerja's finalized appraisals, for promotion eligibility (no FK: events
     from kinerja may arrive before the employee is registered here)."""
 
@@ -143,7 +148,7 @@ class Appraisal(SQLModel, table=True):
     event_id: uuid.UUID = Field(sa_column=Column(UUID(as_uuid=True), nullable=False))
 
 
-class Penalty(SQLModel, table=True):
+class Penalty(PegawaiTable, table=True):
     """A disciplinary penalty (hukuman disiplin): sensitive, so it is in no event."""
 
     __tablename__ = "penalty"

@@ -1,9 +1,7 @@
 """Alembic environment of the pegawai database: its tables plus servicekit's outbox and inbox."""
 
-import servicekit.tables  # noqa: F401 - registers outbox and inbox in the metadata
 from servicekit.migrations import run_env
-from sqlmodel import SQLModel
 
-import pegawai.models  # noqa: F401 - registers this service's tables
+from pegawai.models import PegawaiTable
 
-run_env(SQLModel.metadata)
+run_env(PegawaiTable.metadata)

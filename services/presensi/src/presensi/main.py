@@ -1,0 +1,49 @@
+"""The presensi app, and its process entry point: migrate, then serve."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import uvicorn
+from fastapi import FastAPI
+from servicekit.migrations import upgrade
+from servicekit.runtime import create_service_app
+
+from presensi.api import attendance, calendar, leave
+from presensi.consumers import consumer_specs
+from presensi.domain.calendar import Clock, system_clock
+from presensi.settings import PresensiSettings
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def create_app(settings: PresensiSettings | None = None, *, clock: Clock = system_clock) -> FastAPI:
+    settings = settings or PresensiSettings()
+    app = create_service_app(
+        settings,
+        title="presensi",
+        description="Presensi dan cuti ASN Kota Sawahlunto: presensi masuk/pulang (jam server, "
+        "WIB), TL/PSW, penutupan hari, rekap, cuti dengan persetujuan atasan dan BKPSDM, saldo "
+        "cuti, hari libur dan jadwal kerja. ⚠ Persentase potongan TL/PSW adalah data (default "
+        "Kemenag SK Sekjen 13/2014) sampai Perwako TPP Sawahlunto dimuat.",
+        routers=[attendance.router, leave.router, calendar.router],
+        consumers=consumer_specs(settings),
+    )
+    app.state.clock = clock
+    return app
+
+
+def migrate(settings: PresensiSettings) -> None:
+    upgrade(MIGRATIONS, settings.database_url.get_secret_value())
+
+
+def run() -> None:
+    settings = PresensiSettings()
+    migrate(settings)
+    uvicorn.run(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        log_config=None,  # servicekit's JSON logging already owns the root logger
+        timeout_graceful_shutdown=20,
+    )
