@@ -1,0 +1,139 @@
+"""Request bodies: strict (unknown fields are refused) and bounded, so bad input fails early."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Annotated, Literal
+
+from asn_schemas.kinerja import CoreValue, PeriodKind, Rating, RhkKind
+from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, StringConstraints
+from servicekit.pagination import decode_cursor
+from servicekit.problems import invalid
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+NipStr = Annotated[str, StringConstraints(pattern=r"^[0-9]{18}$")]
+Year = Annotated[int, Field(ge=2000, le=2100)]
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Indicator(Body):
+    """An indicator of an RHK with its target (e.g. quantity: 12 dokumen)."""
+
+    aspect: Literal["kuantitas", "kualitas", "waktu", "biaya"]
+    description: Title
+    target: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+
+class RhkIn(Body):
+    kind: RhkKind
+    title: Title
+    indicators: list[Indicator] = Field(min_length=1, max_length=20)
+    supervisor_rhk_id: uuid.UUID | None = Field(
+        default=None, description="The supervisor's RHK this one supports (intervensi)."
+    )
+
+
+class SkpCreate(Body):
+    """A draft SKP of the caller for a year (from `start`, 1 January unless given)."""
+
+    year: Year
+    start: date | None = None
+    rhk: list[RhkIn] = Field(min_length=1, max_length=50)
+
+
+class SkpUpdate(Body):
+    """Replace the RHK of a draft or returned SKP."""
+
+    rhk: list[RhkIn] = Field(min_length=1, max_length=50)
+
+
+class ReturnNote(Body):
+    note: Text
+
+
+class PeriodIn(Body):
+    kind: PeriodKind
+    number: int | None = Field(default=None, ge=1, le=12)
+
+
+class AppraisalCreate(Body):
+    skp_id: uuid.UUID
+    period: PeriodIn
+
+
+class ResultIn(Body):
+    rhk_id: uuid.UUID
+    realisasi: Text
+    evidence_links: list[AnyHttpUrl] = Field(default_factory=list, max_length=20)
+    self_rating: Rating | None = None
+
+
+class SelfAssessment(Body):
+    results: list[ResultIn] = Field(min_length=1, max_length=50)
+    note: Text | None = None
+
+
+class ValueRatingIn(Body):
+    value: CoreValue
+    rating: Rating
+    note: Text
+
+
+class RhkRatingIn(Body):
+    rhk_id: uuid.UUID
+    rating: Rating
+    note: Text | None = None
+
+
+class Finalize(Body):
+    """The rater's judgement: hasil kerja overall (and per RHK, optionally), perilaku on
+    each of the seven BerAKHLAK values with a note; the overall perilaku rating follows
+    from them unless given."""
+
+    rating_hasil_kerja: Rating
+    rhk_ratings: list[RhkRatingIn] = Field(default_factory=list, max_length=50)
+    perilaku: list[ValueRatingIn] = Field(min_length=1, max_length=7)
+    rating_perilaku_kerja: Rating | None = None
+    note: Text | None = None
+
+
+class ObjectionIn(Body):
+    reason: Text
+
+
+class ObjectionDecision(Body):
+    accepted: bool
+    rating_hasil_kerja: Rating | None = None
+    rating_perilaku_kerja: Rating | None = None
+    note: Text
+
+
+class FeedbackIn(Body):
+    nip: NipStr
+    rhk_id: uuid.UUID | None = None
+    value: CoreValue | None = None
+    text: Text
+
+
+class ReplyIn(Body):
+    text: Text
+
+
+class OrganisationPredikatIn(Body):
+    predikat: Literal["istimewa", "baik", "butuh_perbaikan", "kurang", "sangat_kurang"]
+
+
+def cursor_id(cursor: str | None) -> uuid.UUID | None:
+    """The id a list cursor points after (lists are ordered by id)."""
+    value = decode_cursor(cursor)
+    if value is None:
+        return None
+    try:
+        return uuid.UUID(value)
+    except ValueError as exc:
+        raise invalid("invalid_cursor", "Cursor tidak dikenali.", field="cursor") from exc
