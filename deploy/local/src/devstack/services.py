@@ -12,7 +12,7 @@ import os
 import sys
 import tomllib
 import urllib.request
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -62,10 +62,23 @@ def load_services(path: Path = SERVICES_FILE) -> list[ServiceSpec]:
     return specs
 
 
+def service_urls(specs: Sequence[ServiceSpec]) -> dict[str, str]:
+    """ASN_<NAME>_URL of every service: how the gateway finds them when ports are overridden."""
+    return {f"ASN_{s.name.upper()}_URL": f"http://127.0.0.1:{s.port}" for s in specs}
+
+
+ExtraEnv = Callable[[ServiceSpec], Mapping[str, str]]
+
+
 def service_env(
-    spec: ServiceSpec, config: StackConfig, public_key: Path, base: Mapping[str, str]
+    spec: ServiceSpec,
+    config: StackConfig,
+    public_key: Path,
+    base: Mapping[str, str],
+    urls: Mapping[str, str] | None = None,
 ) -> dict[str, str]:
     env = dict(base)
+    env.update(urls or {})
     env.update(
         {
             "ASN_SERVICE_NAME": spec.name,
@@ -83,10 +96,24 @@ def service_env(
 
 
 class ServiceProcesses:
-    def __init__(self, config: StackConfig, specs: Sequence[ServiceSpec] | None = None) -> None:
+    def __init__(
+        self,
+        config: StackConfig,
+        specs: Sequence[ServiceSpec] | None = None,
+        *,
+        extra_env: ExtraEnv | None = None,
+    ) -> None:
+        """`extra_env` adds (or overrides) variables per service, e.g. for the e2e tests."""
         self.config = config
         self.specs = list(specs) if specs is not None else load_services()
+        self._extra_env = extra_env
         self._dir = config.state_dir / "services"
+
+    def env_for(self, spec: ServiceSpec, public_key: Path) -> dict[str, str]:
+        env = service_env(spec, self.config, public_key, os.environ, service_urls(self.specs))
+        if self._extra_env is not None:
+            env.update(self._extra_env(spec))
+        return env
 
     def _pid_file(self, spec: ServiceSpec) -> Path:
         return self._dir / f"{spec.name}.pid"
@@ -112,7 +139,7 @@ class ServiceProcesses:
                     f"port {spec.port} for {spec.name} is taken: "
                     f"set ASN_{spec.name.upper()}_PORT to a free one"
                 )
-            env = service_env(spec, self.config, public_key, os.environ)
+            env = self.env_for(spec, public_key)
             pid = spawn_detached(
                 [sys.executable, "-m", spec.module],
                 output=self.log_file(spec),
@@ -154,7 +181,7 @@ class ServiceProcesses:
     def _seed(self, spec: ServiceSpec, public_key: Path) -> None:
         import subprocess
 
-        env = service_env(spec, self.config, public_key, os.environ)
+        env = self.env_for(spec, public_key)
         result = subprocess.run(
             [sys.executable, "-m", str(spec.seed)],
             cwd=REPO_ROOT,
@@ -168,6 +195,7 @@ class ServiceProcesses:
 
 
 def _summary(processes: ServiceProcesses) -> str:
+    gateway = next((s for s in processes.specs if s.name == "gateway"), None)
     lines = ["", "Sawahlunto ASN Suite is up:"]
     for spec in processes.specs:
         if not spec.built:
@@ -182,6 +210,15 @@ def _summary(processes: ServiceProcesses) -> str:
         f"  postgres   postgresql://postgres@127.0.0.1:{processes.config.pg_port}/<service>",
         "",
         "A dev token (BKPSDM): make token NIP=198503152010011001 ROLES=bkpsdm UNIT=bkpsdm",
+        *(
+            [
+                f"  or from the gateway: curl -s -X POST http://127.0.0.1:{gateway.port}"
+                "/auth/dev-token -H 'content-type: application/json' "
+                """-d '{"nip": "198503152010011001", "roles": ["bkpsdm"]}'""",
+            ]
+            if gateway is not None and processes.running(gateway)
+            else []
+        ),
         "Stop everything:      make stop",
     ]
     return "\n".join(lines)

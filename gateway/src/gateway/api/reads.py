@@ -1,0 +1,165 @@
+"""Aggregated reads from the read model: profile, unit dashboard, inbox, search."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, timedelta
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Query
+from servicekit.auth import CurrentIdentity
+from servicekit.identity import Role
+from servicekit.problems import invalid, not_found
+
+from gateway import access
+from gateway.api import queries
+from gateway.state import State
+
+router = APIRouter(prefix="/api", tags=["views"])
+WIB = ZoneInfo("Asia/Jakarta")
+_DIGITS = re.compile(r"^[0-9]{1,18}$")
+
+
+def today_wib() -> date:
+    return datetime.now(UTC).astimezone(WIB).date()
+
+
+def _one_year_after(day: date) -> date:
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:  # 29 February
+        return day + timedelta(days=365)
+
+
+def _today_status(today: dict[str, Any] | None, on_leave: str | None) -> str:
+    if today and today.get("status"):
+        return str(today["status"])
+    if on_leave:
+        return "cuti"
+    if today and today.get("checked_in_at"):
+        return "terlambat" if (today.get("minutes_late") or 0) > 0 else "hadir"
+    return "belum_presensi"
+
+
+@router.get("/profiles/{nip}")
+async def profile(nip: str, who: CurrentIdentity, state: State) -> dict[str, Any]:
+    """An employee's whole picture: identity, unit, rank and position with history,
+    supervisor, today's attendance, this month's recap, leave balances, open requests."""
+    today = today_wib()
+    async with state.read_pool.acquire() as conn:
+        row = await conn.fetchrow(queries.PROFILE, nip, today, today.replace(day=1))
+        if row is None:
+            # The same answer whether absent or hidden would leak nothing, but the services
+            # answer 404 for absent records: so do we (no personal data in it).
+            raise not_found("employee", f"Pegawai {nip}")
+        await access.check_profile(conn, who, nip, row["unit_code"])
+    history: dict[str, list[dict[str, Any]]] = {}
+    for item in row["history"]:
+        field = item.pop("field")
+        item.pop("id", None)
+        history.setdefault(field, []).append(item)
+    return {
+        "nip": row["nip"],
+        "name": row["name"],
+        "sex": row["sex"],
+        "birth_date": row["birth_date"],
+        "asn_type": row["asn_type"],
+        "status": row["status"],
+        "golongan": row["golongan"],
+        "pangkat": row["pangkat"],
+        "tmt_golongan": row["tmt_golongan"],
+        "position": row["position"],
+        "unit": {"code": row["unit_code"], "name": row["unit_name"], "unit_id": row["unit_id"]},
+        "supervisor": (
+            {"nip": row["supervisor_nip"], "name": row["supervisor_name"]}
+            if row["supervisor_nip"]
+            else None
+        ),
+        "retirement_date": row["retirement_date"],
+        "history": history,
+        "attendance_today": {
+            "date": today,
+            "status": _today_status(row["today"], row["on_leave_today"]),
+            "leave_type": (row["today"] or {}).get("leave_type") or row["on_leave_today"],
+            "record": row["today"],
+        },
+        "attendance_month": {"month": today.strftime("%Y-%m"), **row["recap"]},
+        "leave_balances": row["balances"],
+        "open_requests": row["open_requests"],
+        "updated_at": row["updated_at"],
+        "freshness": state.freshness(),
+    }
+
+
+@router.get("/units/{code}/dashboard")
+async def unit_dashboard(code: str, who: CurrentIdentity, state: State) -> dict[str, Any]:
+    """A unit (with the units below it): headcount, today's attendance, pending leave
+    decisions, retirements in the next 12 months."""
+    today = today_wib()
+    async with state.read_pool.acquire() as conn:
+        unit = await conn.fetchrow(queries.UNIT, code)
+        if unit is None:
+            raise not_found("unit", f"Unit {code}")
+        await access.check_unit(conn, who, code)
+        headcount: dict[str, dict[str, int]] = {"status": {}, "golongan": {}, "asn_type": {}}
+        for dim, key, n in await conn.fetch(queries.HEADCOUNT, code):
+            headcount[dim][key] = n
+        attendance = await conn.fetchrow(queries.TODAY, code, today)
+        pending = await conn.fetch(queries.PENDING_LEAVE, code)
+        until = (
+            today.replace(year=today.year + 1)
+            if not (today.month == 2 and today.day == 29)
+            else today + timedelta(days=365)
+        )
+        retiring = await conn.fetch(queries.RETIREMENTS, code, today, until)
+    return {
+        "unit": dict(unit),
+        "headcount": {"total": sum(headcount["status"].values()), **headcount},
+        "attendance_today": {"date": today, **(dict(attendance) if attendance else {})},
+        "pending_leave_decisions": [dict(r) for r in pending],
+        "retirements_next_12_months": [dict(r) for r in retiring],
+        "freshness": state.freshness(),
+    }
+
+
+@router.get("/inbox")
+async def inbox(
+    who: CurrentIdentity, state: State, limit: Annotated[int, Query(ge=1, le=200)] = 50
+) -> dict[str, Any]:
+    """What waits for the caller's decision: leave requests of those who report to them
+    (and, for BKPSDM, requests forwarded to BKPSDM)."""
+    async with state.read_pool.acquire() as conn:
+        rows = await conn.fetch(queries.INBOX, who.sub, who.has_role(Role.BKPSDM), limit)
+    items = [
+        {"kind": "leave_request", "action": f"/api/leave-requests/{r['request_id']}", **dict(r)}
+        for r in rows
+    ]
+    return {"items": items, "freshness": state.freshness(("presensi",))}
+
+
+def _escape_like(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+@router.get("/search")
+async def search(
+    who: CurrentIdentity,
+    state: State,
+    q: Annotated[str, Query(min_length=2, max_length=100)],
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> dict[str, Any]:
+    """Employees by NIP prefix or by part of the name, among those the caller may see."""
+    term = q.strip()
+    if len(term) < 2:
+        raise invalid("query_too_short", "Ketik minimal 2 karakter.", field="q")
+    everyone = access.sees_everyone(who)
+    admin_unit = who.unit_id if who.has_role(Role.ADMIN_OPD) else None
+    if _DIGITS.fullmatch(term):
+        upper = term[:-1] + chr(ord(term[-1]) + 1)
+        sql, first, second = queries.SEARCH_NIP, term, upper
+    else:
+        sql, first, second = queries.SEARCH_NAME, "", f"%{_escape_like(term.lower())}%"
+    async with state.read_pool.acquire() as conn:
+        rows = await conn.fetch(sql, first, second, everyone, admin_unit, who.sub, limit)
+    return {"items": [dict(r) for r in rows], "freshness": state.freshness(("pegawai",))}

@@ -1,0 +1,165 @@
+"""The read model's tables (SQLAlchemy Core), in their own PostgreSQL schema.
+
+They live in schema `readmodel` so that a rebuild can fill `readmodel_new` with the same
+tables and swap the two by renaming schemas in one transaction. Their metadata is kept
+apart from SQLModel's shared metadata: test fixtures elsewhere `create_all` that one.
+Only what events carry is here: no NIK, address, phone or health detail.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    Index,
+    Integer,
+    MetaData,
+    Table,
+    Text,
+    func,
+    text,
+)
+from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.engine import Connection
+
+SCHEMA = "readmodel"
+metadata = MetaData(schema=SCHEMA)
+
+
+def _now() -> Column[object]:
+    return Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now())
+
+
+unit = Table(
+    "unit",
+    metadata,
+    Column("code", Text, primary_key=True),
+    Column("unit_id", UUID(as_uuid=True), nullable=False, unique=True),
+    Column("name", Text, nullable=False),
+    Column("kind", Text, nullable=False),
+    Column("parent_code", Text),
+    Column("active", Boolean, nullable=False),
+    Column("sequence", Integer),
+    _now(),
+    Index("ix_unit_parent", "parent_code"),
+)
+
+employee = Table(
+    "employee",
+    metadata,
+    Column("nip", Text, primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("sex", Text, nullable=False),
+    Column("birth_date", Date, nullable=False),
+    Column("asn_type", Text, nullable=False),
+    Column("status", Text, nullable=False),
+    Column("golongan", Text, nullable=False),
+    Column("pangkat", Text),
+    Column("tmt_golongan", Date, nullable=False),
+    Column("position", JSONB, nullable=False),
+    Column("unit_id", UUID(as_uuid=True), nullable=False),
+    Column("unit_code", Text, nullable=False),
+    Column("supervisor_nip", Text),
+    Column("retirement_date", Date, comment="Projected BUP date (or the actual one once retired)"),
+    Column("sequence", Integer),
+    _now(),
+    Index("ix_employee_unit", "unit_code"),
+    Index("ix_employee_supervisor", "supervisor_nip"),
+    # Search: NIP prefix through a pattern-ops B-tree, names through a trigram GIN.
+    Index("ix_employee_nip_prefix", "nip", postgresql_ops={"nip": "text_pattern_ops"}),
+    Index(
+        "ix_employee_name_trgm",
+        text("lower(name) gin_trgm_ops"),
+        postgresql_using="gin",
+    ),
+)
+
+employee_history = Table(
+    "employee_history",
+    metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=True),
+    Column("nip", Text, nullable=False),
+    Column("field", Text, nullable=False),
+    Column("value", JSONB),
+    Column("tmt", Date),
+    Column("event_type", Text, nullable=False),
+    Column("event_id", UUID(as_uuid=True), nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Index("ix_history_nip", "nip", "field", "tmt"),
+)
+
+attendance_day = Table(
+    "attendance_day",
+    metadata,
+    Column("nip", Text, primary_key=True),
+    Column("date", Date, primary_key=True),
+    Column("unit_code", Text, nullable=False),
+    Column("status", Text, comment="hadir/terlambat/… once the day closes; null while open"),
+    Column("checked_in_at", DateTime(timezone=True)),
+    Column("checked_out_at", DateTime(timezone=True)),
+    Column("minutes_late", Integer, nullable=False, server_default=text("0")),
+    Column("late_category", Text),
+    Column("minutes_early", Integer, nullable=False, server_default=text("0")),
+    Column("early_category", Text),
+    Column("leave_type", Text),
+    Column("deduction_percent", Float),
+    _now(),
+    Index("ix_attendance_unit_date", "unit_code", "date"),
+)
+
+leave_request = Table(
+    "leave_request",
+    metadata,
+    Column("request_id", UUID(as_uuid=True), primary_key=True),
+    Column("nip", Text, nullable=False),
+    Column("unit_code", Text, nullable=False),
+    Column("leave_type", Text, nullable=False),
+    Column("start_date", Date, nullable=False),
+    Column("end_date", Date, nullable=False),
+    Column("working_days", Integer, nullable=False),
+    Column("approver_nip", Text),
+    Column("needs_bkpsdm", Boolean, nullable=False, server_default=text("false")),
+    Column("state", Text, nullable=False, comment="requested/forwarded/approved/…"),
+    Column("requested_at", DateTime(timezone=True), nullable=False),
+    Column("decided_by", Text),
+    Column("decided_at", DateTime(timezone=True)),
+    _now(),
+    Index("ix_leave_nip", "nip"),
+    Index("ix_leave_open_approver", "approver_nip", postgresql_where=text("state = 'requested'")),
+    Index(
+        "ix_leave_open_unit",
+        "unit_code",
+        postgresql_where=text("state IN ('requested', 'forwarded')"),
+    ),
+)
+
+leave_balance = Table(
+    "leave_balance",
+    metadata,
+    Column("nip", Text, primary_key=True),
+    Column("year", Integer, primary_key=True),
+    Column("leave_type", Text, primary_key=True),
+    Column("remaining", Float, nullable=False),
+    _now(),
+)
+
+applied_offset = Table(
+    "applied_offset",
+    metadata,
+    Column("topic", Text, primary_key=True),
+    Column("partition", Integer, primary_key=True),
+    Column("offset", BigInteger, nullable=False, comment="Last offset applied to these tables"),
+    Column("event_time", DateTime(timezone=True)),
+    _now(),
+)
+
+
+def create_tables(connection: Connection, schema: str = SCHEMA) -> None:
+    """Create the schema and its tables (the initial migration, and every rebuild)."""
+    connection.exec_driver_sql(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
+    translated = connection.execution_options(schema_translate_map={SCHEMA: schema})
+    metadata.create_all(translated)

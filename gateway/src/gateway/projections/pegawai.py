@@ -1,0 +1,202 @@
+"""pegawai.events → units, employees (latest snapshot) and their effective-dated history."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import date
+from typing import Any
+
+from asn_schemas.pegawai import (
+    EmployeePositionChangedV1,
+    EmployeePromotedV1,
+    EmployeeRegisteredV1,
+    EmployeeRetiredV1,
+    EmployeeSnapshot,
+    EmployeeTransferredV1,
+    EmployeeUpdatedV1,
+    UnitCreatedV1,
+    UnitUpdatedV1,
+)
+from servicekit.consumer import ConsumedEvent
+from sqlalchemy import insert as plain_insert
+from sqlalchemy import or_
+from sqlalchemy.dialects.postgresql import insert
+
+from gateway.models import employee, employee_history, unit
+from gateway.projections.common import Executor, payload
+from gateway.retirement import projected_retirement
+
+
+async def on_unit(executor: Executor, event: ConsumedEvent) -> None:
+    if event.envelope.type == UnitCreatedV1.event_type:
+        snapshot = payload(event, UnitCreatedV1).unit
+    else:
+        snapshot = payload(event, UnitUpdatedV1).unit
+    values = {
+        "code": snapshot.code,
+        "unit_id": snapshot.unit_id,
+        "name": snapshot.name,
+        "kind": str(snapshot.kind),
+        "parent_code": snapshot.parent_code,
+        "active": snapshot.active,
+        "sequence": event.envelope.sequence,
+        "updated_at": event.envelope.time,
+    }
+    statement = insert(unit).values(**values)
+    statement = statement.on_conflict_do_update(
+        index_elements=["code"],
+        set_={k: statement.excluded[k] for k in values if k != "code"},
+        where=_not_older(unit.c.sequence, statement.excluded.sequence),
+    )
+    await executor.execute(statement)
+
+
+def _not_older(current: Any, incoming: Any) -> Any:
+    """Per-aggregate order: an event with a lower `sequence` than what we hold is stale."""
+    return or_(current.is_(None), incoming.is_(None), current <= incoming)
+
+
+async def _upsert_employee(
+    executor: Executor, event: ConsumedEvent, snap: EmployeeSnapshot, retired_on: date | None
+) -> None:
+    values = {
+        "nip": snap.nip,
+        "name": snap.name,
+        "sex": str(snap.sex),
+        "birth_date": snap.birth_date,
+        "asn_type": str(snap.asn_type),
+        "status": str(snap.status),
+        "golongan": str(snap.golongan),
+        "pangkat": str(snap.pangkat) if snap.pangkat else None,
+        "tmt_golongan": snap.tmt_golongan,
+        "position": snap.position.model_dump(mode="json"),
+        "unit_id": snap.unit_id,
+        "unit_code": snap.unit_code,
+        "supervisor_nip": snap.supervisor_nip,
+        "retirement_date": retired_on or projected_retirement(snap),
+        "sequence": event.envelope.sequence,
+        "updated_at": event.envelope.time,
+    }
+    statement = insert(employee).values(**values)
+    statement = statement.on_conflict_do_update(
+        index_elements=["nip"],
+        set_={k: statement.excluded[k] for k in values if k != "nip"},
+        where=_not_older(employee.c.sequence, statement.excluded.sequence),
+    )
+    await executor.execute(statement)
+
+
+async def _history(
+    executor: Executor, event: ConsumedEvent, nip: str, rows: list[tuple[str, Any, date | None]]
+) -> None:
+    if not rows:
+        return
+    await executor.execute(
+        plain_insert(employee_history),
+        [
+            {
+                "nip": nip,
+                "field": field,
+                "value": value,
+                "tmt": tmt,
+                "event_type": event.envelope.type,
+                "event_id": event.envelope.id,
+                "recorded_at": event.envelope.time,
+            }
+            for field, value, tmt in rows
+        ],
+    )
+
+
+def _unit_value(snap: EmployeeSnapshot) -> dict[str, str]:
+    return {"unit_code": snap.unit_code, "unit_id": str(snap.unit_id)}
+
+
+async def on_registered(executor: Executor, event: ConsumedEvent) -> None:
+    snap = payload(event, EmployeeRegisteredV1).employee
+    await _upsert_employee(executor, event, snap, None)
+    await _history(
+        executor,
+        event,
+        snap.nip,
+        [
+            ("status", str(snap.status), None),
+            ("golongan", str(snap.golongan), snap.tmt_golongan),
+            ("position", snap.position.model_dump(mode="json"), None),
+            ("unit", _unit_value(snap), None),
+            ("supervisor", snap.supervisor_nip, None),
+        ],
+    )
+
+
+_FIELD_OF = {
+    "status": "status",
+    "golongan": "golongan",
+    "position": "position",
+    "unit_code": "unit",
+    "unit_id": "unit",
+    "supervisor_nip": "supervisor",
+}
+
+
+async def on_updated(executor: Executor, event: ConsumedEvent) -> None:
+    data = payload(event, EmployeeUpdatedV1)
+    snap = data.employee
+    await _upsert_employee(executor, event, snap, None)
+    values = {
+        "status": str(snap.status),
+        "golongan": str(snap.golongan),
+        "position": snap.position.model_dump(mode="json"),
+        "unit": _unit_value(snap),
+        "supervisor": snap.supervisor_nip,
+    }
+    fields = dict.fromkeys(_FIELD_OF[f] for f in data.changed_fields if f in _FIELD_OF)
+    await _history(executor, event, snap.nip, [(f, values[f], None) for f in fields])
+
+
+async def on_promoted(executor: Executor, event: ConsumedEvent) -> None:
+    data = payload(event, EmployeePromotedV1)
+    await _upsert_employee(executor, event, data.employee, None)
+    value = {"from": str(data.from_golongan), "to": str(data.to_golongan), "kind": str(data.kind)}
+    await _history(executor, event, data.employee.nip, [("golongan", value, data.tmt)])
+
+
+async def on_transferred(executor: Executor, event: ConsumedEvent) -> None:
+    data = payload(event, EmployeeTransferredV1)
+    await _upsert_employee(executor, event, data.employee, None)
+    rows: list[tuple[str, Any, date | None]] = [
+        ("unit", {"from": data.from_unit.unit_code, "to": data.to_unit.unit_code}, data.tmt)
+    ]
+    if data.from_supervisor_nip != data.to_supervisor_nip:
+        rows.append(("supervisor", data.to_supervisor_nip, data.tmt))
+    await _history(executor, event, data.employee.nip, rows)
+
+
+async def on_position_changed(executor: Executor, event: ConsumedEvent) -> None:
+    data = payload(event, EmployeePositionChangedV1)
+    await _upsert_employee(executor, event, data.employee, None)
+    rows: list[tuple[str, Any, date | None]] = [
+        ("position", data.to_position.model_dump(mode="json"), data.tmt)
+    ]
+    if data.from_supervisor_nip != data.to_supervisor_nip:
+        rows.append(("supervisor", data.to_supervisor_nip, data.tmt))
+    await _history(executor, event, data.employee.nip, rows)
+
+
+async def on_retired(executor: Executor, event: ConsumedEvent) -> None:
+    data = payload(event, EmployeeRetiredV1)
+    await _upsert_employee(executor, event, data.employee, data.tmt)
+    value = {"status": str(data.employee.status), "reason": str(data.reason)}
+    await _history(executor, event, data.employee.nip, [("status", value, data.tmt)])
+
+
+PROJECTIONS: dict[str, Callable[[Executor, ConsumedEvent], Awaitable[None]]] = {
+    UnitCreatedV1.event_type: on_unit,
+    UnitUpdatedV1.event_type: on_unit,
+    EmployeeRegisteredV1.event_type: on_registered,
+    EmployeeUpdatedV1.event_type: on_updated,
+    EmployeePromotedV1.event_type: on_promoted,
+    EmployeeTransferredV1.event_type: on_transferred,
+    EmployeePositionChangedV1.event_type: on_position_changed,
+    EmployeeRetiredV1.event_type: on_retired,
+}

@@ -1,0 +1,191 @@
+"""Rebuild the read model from the beginning of the topics, then swap it in.
+
+    uv run python -m gateway.rebuild          (ASN_* settings as for `python -m gateway`)
+
+Replays every event into fresh tables in schema `readmodel_new` while the gateway keeps
+serving from `readmodel`, then — in one transaction holding the swap lock that the live
+consumer's batches hold shared — applies what the live consumer applied meanwhile and
+renames the schemas. Readers never wait for more than that rename; the live consumer goes
+on afterwards into the new tables, whose per-partition offsets skip what they already hold.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.structs import ConsumerRecord
+from asn_schemas import parse_envelope, payload_model
+from pydantic import BaseModel, ValidationError
+from servicekit.consumer import ConsumedEvent
+from servicekit.db import Database
+from servicekit.logging import configure_logging, get_logger
+from sqlalchemy import select, text
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from gateway.models import SCHEMA, applied_offset, create_tables
+from gateway.projections import HANDLED_TYPES, apply_event
+from gateway.projections.apply import SWAP_LOCK_KEY
+from gateway.settings import GatewaySettings
+
+log = get_logger(__name__)
+NEW_SCHEMA = f"{SCHEMA}_new"
+OLD_SCHEMA = f"{SCHEMA}_old"
+_OFFSETS = select(applied_offset.c.topic, applied_offset.c.partition, applied_offset.c.offset)
+
+
+@dataclass
+class RebuildResult:
+    applied: int = 0
+    skipped: int = 0
+    caught_up_in_swap: int = 0
+    offsets: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+
+
+def _decode(record: ConsumerRecord[bytes, bytes]) -> ConsumedEvent | None:
+    try:
+        envelope = parse_envelope(record.value or b"")
+    except (ValidationError, ValueError):
+        return None
+    if envelope.type not in HANDLED_TYPES:
+        return None
+    model = payload_model(envelope.type)
+    data: BaseModel | dict[str, object] = envelope.data
+    if model is not None:
+        try:
+            data = model.model_validate(envelope.data, extra="ignore")
+        except ValidationError:
+            return None  # the live consumer dead-lettered it as well
+    return ConsumedEvent(envelope, data, record.topic, record.partition, record.offset)
+
+
+class Rebuild:
+    def __init__(self, settings: GatewaySettings, *, batch: int = 2000) -> None:
+        self.settings = settings
+        self.db = Database(settings.database_url.get_secret_value(), pool_size=2)
+        self.topics = [settings.pegawai_topic, settings.presensi_topic]
+        self.batch = batch
+        self.result = RebuildResult()
+
+    async def run(self) -> RebuildResult:
+        started = time.perf_counter()
+        consumer = AIOKafkaConsumer(
+            bootstrap_servers=self.settings.kafka_bootstrap,
+            enable_auto_commit=False,
+            client_id=f"{self.settings.consumer_group}-rebuild",
+            max_poll_records=self.batch,
+        )
+        await consumer.start()
+        try:
+            await self._fresh_schema()
+            partitions = await self._partitions(consumer)
+            consumer.assign(partitions)
+            await consumer.seek_to_beginning(*partitions)
+            end = await consumer.end_offsets(partitions) if partitions else {}
+            await self._replay(consumer, {tp: end[tp] - 1 for tp in partitions}, None)
+            await self._swap(consumer, partitions)
+        finally:
+            await consumer.stop()
+            await self.db.dispose()
+        self.result.seconds = round(time.perf_counter() - started, 3)
+        return self.result
+
+    async def _fresh_schema(self) -> None:
+        async with self.db.engine.begin() as conn:
+            await conn.execute(text(f'DROP SCHEMA IF EXISTS "{NEW_SCHEMA}" CASCADE'))
+            await conn.run_sync(create_tables, NEW_SCHEMA)
+
+    async def _partitions(self, consumer: AIOKafkaConsumer) -> list[TopicPartition]:
+        await consumer._client.force_metadata_update()
+        return [
+            TopicPartition(topic, p)
+            for topic in self.topics
+            for p in sorted(consumer.partitions_for_topic(topic) or ())
+        ]
+
+    async def _replay(
+        self,
+        consumer: AIOKafkaConsumer,
+        last: dict[TopicPartition, int],
+        conn: AsyncConnection | None,
+    ) -> int:
+        """Apply every record up to `last[tp]` (inclusive) of each partition into the new
+        schema; in `conn` when given (the swap transaction), else a transaction per batch."""
+        pending = {tp for tp, offset in last.items() if offset >= await consumer.position(tp)}
+        applied = 0
+        while pending:
+            batches = await consumer.getmany(*pending, timeout_ms=1000)
+            events: list[ConsumedEvent] = []
+            for tp, records in batches.items():
+                for record in records:
+                    if record.offset > last[tp]:
+                        continue
+                    event = _decode(record)
+                    if event is None:
+                        self.result.skipped += 1
+                    else:
+                        events.append(event)
+            if events:
+                applied += await self._apply(events, conn)
+            for tp in list(pending):
+                if await consumer.position(tp) > last[tp]:
+                    pending.discard(tp)
+        return applied
+
+    async def _apply(self, events: list[ConsumedEvent], conn: AsyncConnection | None) -> int:
+        if conn is not None:
+            return await self._apply_in(conn, events)
+        async with self.db.engine.begin() as own:
+            return await self._apply_in(own, events)
+
+    async def _apply_in(self, conn: AsyncConnection, events: list[ConsumedEvent]) -> int:
+        target = await conn.execution_options(schema_translate_map={SCHEMA: NEW_SCHEMA})
+        count = 0
+        for event in events:
+            count += await apply_event(target, event, lock=False)
+        self.result.applied += count
+        return count
+
+    async def _swap(self, consumer: AIOKafkaConsumer, partitions: list[TopicPartition]) -> None:
+        async with self.db.engine.begin() as conn:
+            await conn.execute(text(f"SELECT pg_advisory_xact_lock({SWAP_LOCK_KEY})"))
+            live = {
+                TopicPartition(topic, partition): offset
+                for topic, partition, offset in await conn.execute(_OFFSETS)
+            }
+            behind = {tp: off for tp, off in live.items() if tp in partitions}
+            for tp in behind:
+                consumer.seek(tp, max(await consumer.position(tp), 0))
+            self.result.caught_up_in_swap = await self._replay(consumer, behind, conn)
+            await conn.execute(text(f'ALTER SCHEMA "{SCHEMA}" RENAME TO "{OLD_SCHEMA}"'))
+            await conn.execute(text(f'ALTER SCHEMA "{NEW_SCHEMA}" RENAME TO "{SCHEMA}"'))
+            await conn.execute(text(f'DROP SCHEMA "{OLD_SCHEMA}" CASCADE'))
+            rows = await conn.execute(_OFFSETS)
+            self.result.offsets = {f"{t}/{p}": o for t, p, o in rows}
+
+
+async def rebuild(settings: GatewaySettings) -> RebuildResult:
+    return await Rebuild(settings).run()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="gateway.rebuild", description=__doc__.split("\n")[0])
+    parser.parse_args(argv)
+    settings = GatewaySettings()
+    configure_logging("gateway-rebuild", settings.log_level, json=settings.log_json)
+    result = asyncio.run(rebuild(settings))
+    print(
+        f"read model rebuilt: {result.applied} events applied "
+        f"({result.caught_up_in_swap} during the swap), {result.skipped} skipped, "
+        f"{result.seconds} s"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,52 @@
+"""Settings of the gateway (environment variables `ASN_*`, read at start-up)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from servicekit.settings import ServiceSettings
+
+
+class GatewaySettings(ServiceSettings):
+    service_name: str = "gateway"
+    port: int = Field(default=8000, ge=1, le=65535)
+    relay_enabled: bool = Field(default=False, description="The gateway publishes no events.")
+
+    # Where each service answers (DESIGN's ports); devstack passes ASN_<SERVICE>_URL.
+    pegawai_url: str = "http://127.0.0.1:8001"
+    kinerja_url: str = "http://127.0.0.1:8002"
+    pelatihan_url: str = "http://127.0.0.1:8003"
+    presensi_url: str = "http://127.0.0.1:8004"
+    aspirasi_url: str = "http://127.0.0.1:8005"
+    upstream_connect_timeout_s: float = Field(default=2.0, gt=0)
+    upstream_timeout_s: float = Field(default=10.0, gt=0, description="Whole-response limit.")
+    upstream_max_connections: int = Field(default=200, ge=1)
+    health_poll_interval_s: float = Field(default=2.0, gt=0)
+
+    # The read model's sources; tests give each run its own topics and group.
+    pegawai_topic: str = "pegawai.events"
+    presensi_topic: str = "presensi.events"
+    consumer_group: str = "gateway"
+    lag_poll_interval_s: float = Field(default=2.0, gt=0)
+    stale_after_s: float = Field(
+        default=5.0,
+        ge=0,
+        description="A view is stale when its oldest unapplied event is older than this.",
+    )
+
+    dev_keys_dir: Path = Field(
+        default=Path(".dev-keys"),
+        description="Dev signing key for POST /auth/dev-token (environment dev only).",
+    )
+    read_pool_size: int = Field(default=10, ge=1)
+
+    @property
+    def service_urls(self) -> dict[str, str]:
+        return {
+            "pegawai": self.pegawai_url,
+            "kinerja": self.kinerja_url,
+            "pelatihan": self.pelatihan_url,
+            "presensi": self.presensi_url,
+            "aspirasi": self.aspirasi_url,
+        }

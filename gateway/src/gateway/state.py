@@ -1,0 +1,75 @@
+"""What the gateway's routes share: the read pool, the upstreams, the lag monitor."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+import asyncpg
+from fastapi import Depends, Request
+
+from gateway.lag import LagMonitor
+from gateway.settings import GatewaySettings
+from gateway.upstream import Upstreams
+
+
+async def init_connection(conn: asyncpg.Connection) -> None:
+    for name in ("json", "jsonb"):
+        await conn.set_type_codec(name, encoder=json.dumps, decoder=json.loads, schema="pg_catalog")
+
+
+async def create_read_pool(dsn: str, size: int) -> asyncpg.Pool:
+    pool = await asyncpg.create_pool(dsn, min_size=1, max_size=size, init=init_connection)
+    assert pool is not None
+    return pool
+
+
+@dataclass
+class GatewayState:
+    settings: GatewaySettings
+    upstreams: Upstreams
+    lag: LagMonitor
+    pool: asyncpg.Pool | None = None
+
+    @property
+    def read_pool(self) -> asyncpg.Pool:
+        if self.pool is None:
+            raise RuntimeError("the read pool opens in the app's lifespan")
+        return self.pool
+
+    def freshness(self, sources: Sequence[str] = ("pegawai", "presensi")) -> dict[str, Any]:
+        """The staleness indicator every read carries."""
+        settings = self.settings
+        topics = {"pegawai": settings.pegawai_topic, "presensi": settings.presensi_topic}
+        lag = self.lag.as_dict()
+        down = [s for s in self.upstreams.down() if s in sources]
+        wanted = {topics[s] for s in sources if s in topics}
+        reasons = [f"{s}_unavailable" for s in down]
+        if lag is None:
+            reasons.append("lag_unknown")
+        elif any(
+            v["seconds_behind"] > settings.stale_after_s for t, v in lag.items() if t in wanted
+        ):
+            reasons.append("read_model_lagging")
+        return {
+            "stale": bool(reasons),
+            "reasons": reasons,
+            "services_down": down,
+            "lag": None if lag is None else {t: v for t, v in lag.items() if t in wanted},
+            "checked_at": (
+                None
+                if self.lag.checked_at is None
+                else time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(self.lag.checked_at))
+            ),
+        }
+
+
+def get_state(request: Request) -> GatewayState:
+    state: GatewayState = request.app.state.gateway
+    return state
+
+
+State = Annotated[GatewayState, Depends(get_state)]

@@ -1,0 +1,115 @@
+"""The routing table, one pooled HTTP client to the services, and who is up.
+
+`/api/<resource>/…` goes to the service that owns `<resource>`, at `/<resource>/…` there.
+Later services add their resources to ROUTES.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from dataclasses import dataclass, field
+
+import httpx
+from prometheus_client import Gauge
+from servicekit.logging import get_logger
+
+from gateway.settings import GatewaySettings
+
+log = get_logger(__name__)
+
+ROUTES: dict[str, str] = {
+    "units": "pegawai",
+    "employees": "pegawai",
+    "reports": "pegawai",
+    "attendance": "presensi",
+    "leave-requests": "presensi",
+    "leave-balances": "presensi",
+    "holidays": "presensi",
+    "schedules": "presensi",
+}
+READ_MODEL_SOURCES = ("pegawai", "presensi")
+"""Services whose events the read model holds: a view is stale while one of them is down."""
+
+UPSTREAM_UP = Gauge("gateway_upstream_up", "1 when the service answers", ["service"])
+
+
+@dataclass
+class ServiceState:
+    up: bool | None = None  # None: not asked yet
+    since: float = field(default_factory=time.time)
+    error: str | None = None
+
+
+class Upstreams:
+    """The services behind the gateway: base URLs, a shared client, and their health."""
+
+    def __init__(self, settings: GatewaySettings) -> None:
+        self.urls = {name: url.rstrip("/") for name, url in settings.service_urls.items()}
+        self._settings = settings
+        self.state = {name: ServiceState() for name in sorted(set(ROUTES.values()))}
+        self._client: httpx.AsyncClient | None = None
+        self._poller: asyncio.Task[None] | None = None
+
+    @property
+    def client(self) -> httpx.AsyncClient:
+        if self._client is None:
+            raise RuntimeError("Upstreams.start() was not called")
+        return self._client
+
+    async def start(self) -> None:
+        s = self._settings
+        self._client = httpx.AsyncClient(
+            timeout=httpx.Timeout(s.upstream_timeout_s, connect=s.upstream_connect_timeout_s),
+            limits=httpx.Limits(
+                max_connections=s.upstream_max_connections,
+                max_keepalive_connections=s.upstream_max_connections,
+            ),
+            follow_redirects=False,
+            trust_env=False,
+        )
+        await self.poll_once()
+        self._poller = asyncio.create_task(self._poll_forever())
+
+    async def stop(self) -> None:
+        if self._poller is not None:
+            self._poller.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._poller
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
+
+    def mark(self, service: str, up: bool, error: str | None = None) -> None:
+        state = self.state.setdefault(service, ServiceState())
+        if state.up != up:
+            if state.up is not None:
+                log.info("upstream changed", service=service, up=up, error=error)
+            state.up, state.since = up, time.time()
+        state.error = error
+        UPSTREAM_UP.labels(service).set(1 if up else 0)
+
+    def down(self) -> list[str]:
+        return sorted(name for name, s in self.state.items() if s.up is False)
+
+    async def poll_once(self) -> None:
+        async def probe(name: str) -> None:
+            try:
+                response = await self.client.get(
+                    f"{self.urls[name]}/health/live",
+                    timeout=self._settings.upstream_connect_timeout_s,
+                )
+                self.mark(name, response.status_code == 200, None)
+            except httpx.HTTPError as exc:
+                self.mark(name, False, type(exc).__name__)
+
+        await asyncio.gather(*(probe(name) for name in self.state))
+
+    async def _poll_forever(self) -> None:
+        while True:
+            await asyncio.sleep(self._settings.health_poll_interval_s)
+            try:
+                await self.poll_once()
+            except Exception as exc:  # never let the poller die
+                log.warning("upstream poll failed", error=repr(exc))

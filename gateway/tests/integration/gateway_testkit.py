@@ -1,0 +1,307 @@
+"""Helpers of the gateway integration tests: the gateway handle, events to publish, a stub
+upstream service (a real HTTP server on a free port), waiting."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import httpx
+import uvicorn
+from aiokafka import AIOKafkaProducer
+from asn_schemas import new_event
+from asn_schemas.base import EventPayload
+from asn_schemas.envelope import CONTENT_TYPE, Envelope
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import JSONResponse
+from gateway.settings import GatewaySettings
+
+BKPSDM_NIP = "197001011995031001"
+HEAD = "197505052000031002"
+MID = "198001012005011003"
+STAFF = "199002022015032004"
+OTHER = "199103032016041005"
+WIB = ZoneInfo("Asia/Jakarta")
+
+
+def today_wib() -> date:
+    return datetime.now(UTC).astimezone(WIB).date()
+
+
+@dataclass
+class Gateway:
+    client: httpx.AsyncClient
+    settings: GatewaySettings
+    bootstrap: str
+    token_for: Callable[..., str]
+    app: Any
+
+    def auth(self, sub: str = BKPSDM_NIP, *roles: str, unit: str | None = None) -> dict[str, str]:
+        return {
+            "Authorization": f"Bearer {self.token_for(sub, *(roles or ('bkpsdm',)), unit=unit)}"
+        }
+
+    async def get(
+        self, path: str, *, as_: tuple[str, ...] | None = None, unit: str | None = None
+    ) -> httpx.Response:
+        sub, *roles = as_ or (BKPSDM_NIP, "bkpsdm")
+        return await self.client.get(path, headers=self.auth(sub, *roles, unit=unit))
+
+    async def publish(self, *events: tuple[str, Envelope]) -> None:
+        await publish(self.bootstrap, *events)
+
+    async def profile_when(
+        self, nip: str, check: Callable[[dict[str, Any]], bool], what: str
+    ) -> dict[str, Any]:
+        """The profile once the read model satisfies `check` (events apply asynchronously)."""
+        seen: dict[str, Any] = {}
+
+        async def ready() -> bool:
+            response = await self.get(f"/api/profiles/{nip}")
+            if response.status_code != 200:
+                return False
+            seen.clear()
+            seen.update(response.json())
+            return check(seen)
+
+        await eventually(ready, what=what)
+        return seen
+
+    async def dashboard_when(
+        self, code: str, check: Callable[[dict[str, Any]], bool], what: str
+    ) -> dict[str, Any]:
+        return await self.json_when(f"/api/units/{code}/dashboard", check, what)
+
+    async def json_when(
+        self,
+        path: str,
+        check: Callable[[dict[str, Any]], bool],
+        what: str,
+        as_: tuple[str, ...] | None = None,
+    ) -> dict[str, Any]:
+        seen: dict[str, Any] = {}
+
+        async def ready() -> bool:
+            response = await self.get(path, as_=as_)
+            if response.status_code != 200:
+                return False
+            seen.clear()
+            seen.update(response.json())
+            return check(seen)
+
+        await eventually(ready, what=what)
+        return seen
+
+
+def event(
+    payload: EventPayload, subject: str, *, sequence: int | None = None, actor: str = BKPSDM_NIP
+) -> Envelope:
+    return new_event(
+        payload,
+        subject=subject,
+        actor=actor,
+        source=f"/sawahlunto/{payload.service()}",
+        sequence=sequence,
+    )
+
+
+async def publish(bootstrap: str, *events: tuple[str, Envelope | bytes]) -> None:
+    """Put events on topics as a service's relay would (key = subject, CloudEvents header)."""
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
+    await producer.start()
+    try:
+        for topic, envelope in events:
+            if isinstance(envelope, bytes):
+                await producer.send_and_wait(topic, envelope, key=b"raw")
+                continue
+            await producer.send_and_wait(
+                topic,
+                envelope.to_json_bytes(),
+                key=envelope.subject.encode(),
+                headers=[("content-type", CONTENT_TYPE.encode())],
+            )
+    finally:
+        await producer.stop()
+
+
+async def eventually(
+    check: Callable[[], Awaitable[bool]], *, timeout_s: float = 60.0, what: str = "condition"
+) -> None:
+    """Wait for an asynchronous outcome; the limit only guards against a hang."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout_s
+    while not await check():
+        if loop.time() > deadline:
+            raise AssertionError(f"{what} did not happen within {timeout_s:.0f} s")
+        await asyncio.sleep(0.1)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def at_wib(day: date, hour: int, minute: int) -> datetime:
+    return datetime.combine(day, time(hour, minute), WIB).astimezone(UTC)
+
+
+# A stub upstream: a real HTTP server that echoes what it received.
+
+
+def stub_service_app() -> FastAPI:
+    app = FastAPI()
+
+    @app.get("/health/live")
+    async def live() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.api_route("/{path:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
+    async def echo(path: str, request: Request) -> Response:
+        if "slow" in path:
+            await asyncio.sleep(5)
+        if "problem" in path:
+            return JSONResponse(
+                {"type": "x", "title": "Ditolak", "status": 409, "code": "some_conflict"},
+                status_code=409,
+                media_type="application/problem+json",
+            )
+        body = await request.body()
+        return JSONResponse(
+            {
+                "method": request.method,
+                "path": f"/{path}",
+                "query": request.url.query,
+                "headers": dict(request.headers),
+                "body": body.decode(),
+            },
+            status_code=201 if request.method == "POST" else 200,
+            headers={"ETag": '"7"', "Location": f"/{path}/x", "X-Internal": "hidden"},
+        )
+
+    return app
+
+
+class StubServer:
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        config = uvicorn.Config(
+            stub_service_app(), host="127.0.0.1", port=self.port, log_config=None, lifespan="off"
+        )
+        self.server = uvicorn.Server(config)
+        self.task: asyncio.Task[None] | None = None
+
+    async def __aenter__(self) -> StubServer:
+        self.task = asyncio.create_task(self.server.serve())
+        await eventually(self._started, what="stub server started")
+        return self
+
+    async def _started(self) -> bool:
+        return bool(self.server.started)
+
+    async def __aexit__(self, *exc: object) -> None:
+        self.server.should_exit = True
+        if self.task is not None:
+            await self.task
+
+
+def new_group() -> str:
+    return f"gateway-{uuid.uuid4().hex[:8]}"
+
+
+# Events of a small city: dinkes with a bidang, and disdik.
+
+UNIT_IDS = {
+    code: uuid.uuid5(uuid.NAMESPACE_DNS, f"{code}.test")
+    for code in ("dinkes", "dinkes-p2p", "disdik")
+}
+
+
+def unit_created(code: str, parent: str | None = None, kind: str = "dinas") -> Envelope:
+    from asn_schemas.pegawai import UnitCreatedV1, UnitSnapshot
+
+    snapshot = UnitSnapshot(
+        unit_id=UNIT_IDS[code],
+        code=code,
+        name=f"Unit {code}",
+        kind=kind,
+        parent_unit_id=UNIT_IDS[parent] if parent else None,
+        parent_code=parent,
+    )
+    return event(UnitCreatedV1(unit=snapshot), code, sequence=1)
+
+
+def snapshot(nip: str, unit: str, supervisor: str | None, **extra: Any) -> Any:
+    from asn_schemas.pegawai import EmployeeSnapshot
+
+    values: dict[str, Any] = {
+        "nip": nip,
+        "name": f"Pegawai {nip[-4:]}, S.T.",
+        "sex": "male",
+        "birth_date": date(int(nip[0:4]), int(nip[4:6]), int(nip[6:8])),
+        "asn_type": "pns",
+        "status": "aktif",
+        "golongan": "III/b",
+        "pangkat": "Penata Muda Tingkat I",
+        "tmt_golongan": date(2022, 4, 1),
+        "position": {"name": "Analis Kepegawaian", "kind": "pelaksana"},
+        "unit_id": UNIT_IDS[unit],
+        "unit_code": unit,
+        "supervisor_nip": supervisor,
+    }
+    values.update(extra)
+    return EmployeeSnapshot.model_validate(values)
+
+
+def registered(nip: str, unit: str, supervisor: str | None, **extra: Any) -> Envelope:
+    from asn_schemas.pegawai import EmployeeRegisteredV1
+
+    return event(
+        EmployeeRegisteredV1(employee=snapshot(nip, unit, supervisor, **extra)), nip, sequence=1
+    )
+
+
+def promoted(nip: str, unit: str, supervisor: str | None, sequence: int) -> Envelope:
+    from asn_schemas.pegawai import EmployeePromotedV1
+
+    snap = snapshot(
+        nip, unit, supervisor, golongan="III/c", pangkat="Penata", tmt_golongan=date(2026, 4, 1)
+    )
+    payload = EmployeePromotedV1(
+        employee=snap,
+        from_golongan="III/b",
+        to_golongan="III/c",
+        tmt=date(2026, 4, 1),
+        kind="reguler",
+    )
+    return event(payload, nip, sequence=sequence)
+
+
+CITY = (
+    ("dinkes", None),
+    ("dinkes-p2p", "dinkes"),
+    ("disdik", None),
+)
+PEOPLE = (
+    (HEAD, "dinkes", None),
+    (MID, "dinkes-p2p", HEAD),
+    (STAFF, "dinkes-p2p", MID),
+    (OTHER, "disdik", None),
+)
+
+
+def city_events(topic: str) -> list[tuple[str, Envelope]]:
+    events = [
+        (topic, unit_created(code, parent, "bidang" if parent else "dinas"))
+        for code, parent in CITY
+    ]
+    events += [(topic, registered(nip, unit, sup)) for nip, unit, sup in PEOPLE]
+    return events
