@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -70,6 +71,11 @@ class PoisonMessage(Exception):
     its contract): retrying would only delay the partition, so it goes to the DLQ at once."""
 
 
+_INBOX_INSERT_MANY = text(
+    "INSERT INTO inbox (consumer_group, event_id, event_type) "
+    "SELECT :group, e.id, e.type FROM unnest(CAST(:ids AS uuid[]), CAST(:types AS text[])) "
+    "AS e(id, type) ON CONFLICT DO NOTHING RETURNING event_id"
+)
 _INBOX_INSERT = text(
     "INSERT INTO inbox (consumer_group, event_id, event_type) VALUES (:group, :event_id, :type) "
     "ON CONFLICT DO NOTHING RETURNING event_id"
@@ -151,11 +157,17 @@ class ConsumerRunner:
         try:
             while not self._stopping.is_set():
                 batches = await consumer.getmany(timeout_ms=500, max_records=self._max_batch)
-                for tp, records in batches.items():
-                    async with self._batch_lock:
-                        if records and tp in consumer.assignment():
-                            await self._process(records)
-                            await self._commit_offset(tp, records[-1].offset + 1)
+                async with self._batch_lock:
+                    # One transaction and one offset commit per poll, across partitions:
+                    # per-partition commits cost a coordinator round trip (~10 ms) each, and
+                    # events queued behind them (bench/outbox: p50 216 ms -> ~30-50 ms).
+                    assigned = consumer.assignment()
+                    owned = {tp: rs for tp, rs in batches.items() if rs and tp in assigned}
+                    if owned:
+                        await self._process([r for rs in owned.values() for r in rs])
+                        await self._commit_offsets(
+                            {tp: rs[-1].offset + 1 for tp, rs in owned.items()}
+                        )
         except _ShuttingDown:
             log.info("stopped during an outage; uncommitted events will be redelivered")
         finally:
@@ -173,14 +185,16 @@ class ConsumerRunner:
                 self._consumer = None
         await self._dead_letters.close()
 
-    async def _commit_offset(self, tp: TopicPartition, offset: int) -> None:
+    async def _commit_offsets(self, offsets: dict[TopicPartition, int]) -> None:
         assert self._consumer is not None
         try:
-            await self._consumer.commit({tp: offset})
+            await self._consumer.commit(offsets)
         except Exception as exc:
-            # Lost the partition in a rebalance: its new owner redelivers and the inbox dedupes.
+            # Lost a partition in a rebalance: its new owner redelivers and the inbox dedupes.
             log.warning(
-                "offset commit failed", partition=f"{tp.topic}/{tp.partition}", error=repr(exc)
+                "offset commit failed",
+                partitions=[f"{tp.topic}/{tp.partition}" for tp in offsets],
+                error=repr(exc),
             )
 
     async def _process(self, records: list[ConsumerRecord[bytes, bytes]]) -> None:
@@ -191,11 +205,7 @@ class ConsumerRunner:
         if len(events) == len(decoded) and len(events) > 1:
             try:
                 async with self._uow() as uow:
-                    for event in events:
-                        with self._log_context(event):
-                            await self._apply(event, uow)
-                for _ in events:
-                    EVENTS_CONSUMED.labels(group=self.group_id, outcome="handled").inc()
+                    await self._apply_batch(events, uow)
                 return
             except Exception as exc:
                 log.info("batch failed; retrying its events one by one", error=repr(exc))
@@ -233,6 +243,37 @@ class ConsumerRunner:
                     raise _ShuttingDown from exc  # the offset stays; redelivered after restart
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, self._backoff_max_s)
+
+    async def _apply_batch(self, events: list[ConsumedEvent], uow: UnitOfWork) -> None:
+        """Record the batch's new event ids in one statement, then run their handlers in order."""
+        handled = [e for e in events if e.envelope.type in self._handlers]
+        fresh: set[uuid.UUID] = set()
+        if handled:
+            result = await uow.session.execute(
+                _INBOX_INSERT_MANY,
+                {
+                    "group": self.group_id,
+                    "ids": [e.envelope.id for e in handled],
+                    "types": [e.envelope.type for e in handled],
+                },
+            )
+            fresh = {row[0] for row in result}
+        outcomes: list[str] = []
+        for event in events:
+            handler = self._handlers.get(event.envelope.type)
+            if handler is None:
+                outcomes.append("skipped")
+            elif event.envelope.id not in fresh:
+                outcomes.append("duplicate")
+            else:
+                # Discarded once applied: the same id twice in one poll runs once.
+                fresh.discard(event.envelope.id)
+                with self._log_context(event):
+                    await handler(event, uow)
+                outcomes.append("handled")
+        # Counted only here, after every handler ran; the commit follows at block exit.
+        for outcome in outcomes:
+            EVENTS_CONSUMED.labels(group=self.group_id, outcome=outcome).inc()
 
     async def _apply(self, event: ConsumedEvent, uow: UnitOfWork) -> None:
         handler = self._handlers.get(event.envelope.type)

@@ -105,7 +105,7 @@ class Crash(BaseException):
 
 
 class CrashBeforeOffsetCommit(ConsumerRunner):
-    async def _commit_offset(self, tp, offset) -> None:
+    async def _commit_offsets(self, offsets) -> None:
         raise Crash
 
 
