@@ -50,8 +50,9 @@ lint: sync ## ruff, mypy (strict on libs and schemas), import contracts
 schemas: sync ## regenerate the committed JSON Schemas from the event models
 	@$(PY) python -m asn_schemas.generate
 
-bench: fetch ## benchmarks with their side-by-side anchors (not a test)
-	@$(PY) python -m bench.outbox
+bench: fetch ## benchmarks with their side-by-side anchors (not a test); BENCH=outbox|checkin|gateway for one
+	@for b in $(or $(BENCH),$(notdir $(patsubst %/__main__.py,%,$(wildcard bench/*/__main__.py)))); do \
+		echo "== bench/$$b"; $(PY) python -m bench.$$b || exit 1; done
 
 token: sync ## mint a dev token: make token NIP=198503152010011001 ROLES=bkpsdm [UNIT=bkpsdm]
 	@$(PY) python -m servicekit.devkeys --nip "$(NIP)" --roles "$(or $(ROLES),pegawai)" $(if $(UNIT),--unit "$(UNIT)")
