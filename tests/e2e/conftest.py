@@ -1,4 +1,4 @@
-"""One running suite per module: the same processes `make run` starts, on free ports."""
+"""One running suite per test session: the same processes `make run` starts, on free ports."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from e2e_testkit import Portal, Suite
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def suite(stack, tmp_path_factory) -> Iterator[Suite]:
     running = Suite(stack, tmp_path_factory.mktemp("e2e-suite"))
     try:

@@ -1,5 +1,5 @@
-"""The whole suite as real processes (`python -m pegawai|presensi|gateway`, as `make run`
-starts them) on free ports against the session's stack, and a client of the gateway."""
+"""The whole suite as real processes (`python -m pegawai|presensi|kinerja|gateway`, as
+`make run` starts them) on free ports against the session's stack, and a client of the gateway."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from devstack.services import ServiceProcesses, ServiceSpec
 
 WIB = ZoneInfo("Asia/Jakarta")
 BKPSDM_NIP = "197001011995031001"
-SERVICES = ("pegawai", "presensi", "gateway")
+SERVICES = ("pegawai", "presensi", "kinerja", "gateway")
 
 
 def today_wib() -> date:
@@ -61,12 +61,13 @@ class Suite:
         if spec.name == "pegawai":
             env["ASN_EVENTS_TOPIC"] = self.topic("pegawai")
             env["ASN_KINERJA_TOPIC"] = self.topic("kinerja")
-        elif spec.name == "presensi":
-            env["ASN_EVENTS_TOPIC"] = self.topic("presensi")
+        elif spec.name in ("presensi", "kinerja"):
+            env["ASN_EVENTS_TOPIC"] = self.topic(spec.name)
             env["ASN_PEGAWAI_TOPIC"] = self.topic("pegawai")
         else:
             env["ASN_PEGAWAI_TOPIC"] = self.topic("pegawai")
             env["ASN_PRESENSI_TOPIC"] = self.topic("presensi")
+            env["ASN_KINERJA_TOPIC"] = self.topic("kinerja")
             env["ASN_HEALTH_POLL_INTERVAL_S"] = "0.5"
             env["ASN_LAG_POLL_INTERVAL_S"] = "0.5"
             env["ASN_UPSTREAM_TIMEOUT_S"] = "15"

@@ -45,7 +45,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         lag=LagMonitor(
             settings.kafka_bootstrap,
             settings.consumer_group,
-            [settings.pegawai_topic, settings.presensi_topic],
+            list(settings.source_topics.values()),
             interval_s=settings.lag_poll_interval_s,
         ),
     )

@@ -8,6 +8,8 @@ Only what events carry is here: no NIK, address, phone or health detail.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import (
     BigInteger,
     Boolean,
@@ -147,6 +149,70 @@ leave_balance = Table(
     _now(),
 )
 
+# kinerja.events. kinerja publishes an SKP only once agreed (no draft or submitted event),
+# so `skp` holds agreed SKPs; an appraisal appears when submitted for rating.
+
+skp = Table(
+    "skp",
+    metadata,
+    Column("skp_id", UUID(as_uuid=True), primary_key=True),
+    Column("nip", Text, nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("start", Date, nullable=False),
+    Column("end", Date, nullable=False),
+    Column("unit_code", Text, nullable=False),
+    Column("approver_nip", Text, nullable=False),
+    Column("approved_at", DateTime(timezone=True), nullable=False),
+    Column("rhk", JSONB, nullable=False, comment="[{rhk_id, kind, title, supervisor_rhk_id}]"),
+    Column("supersedes_skp_id", UUID(as_uuid=True)),
+    Column("superseded_by_skp_id", UUID(as_uuid=True), comment="A later SKP of the same year"),
+    Column("sequence", Integer),
+    _now(),
+    Index("ix_skp_nip", "nip", "year", "start"),
+)
+
+appraisal = Table(
+    "appraisal",
+    metadata,
+    Column("appraisal_id", UUID(as_uuid=True), primary_key=True),
+    Column("nip", Text, nullable=False),
+    Column("skp_id", UUID(as_uuid=True)),
+    Column("year", Integer, nullable=False),
+    Column("period_kind", Text, nullable=False),
+    Column("period_number", Integer),
+    Column("start", Date, nullable=False),
+    Column("end", Date, nullable=False),
+    Column("annual", Boolean, nullable=False),
+    Column("state", Text, nullable=False, comment="submitted/finalized"),
+    Column("rater_nip", Text, comment="Who is expected to rate it (when submitted)"),
+    Column("submitted_at", DateTime(timezone=True)),
+    Column("predikat", Text),
+    Column("rating_hasil_kerja", Text),
+    Column("rating_perilaku_kerja", Text),
+    Column("appraiser_nip", Text),
+    Column("revision", Integer),
+    Column("finalized_at", DateTime(timezone=True)),
+    Column("unit_code", Text, comment="The employee's unit when appraised"),
+    _now(),
+    Index("ix_appraisal_nip", "nip", "year"),
+    Index("ix_appraisal_skp", "skp_id"),
+    Index("ix_appraisal_to_rate", "rater_nip", postgresql_where=text("state = 'submitted'")),
+    Index("ix_appraisal_annual_unit", "unit_code", "year", postgresql_where=text("annual")),
+)
+
+feedback = Table(
+    "feedback",
+    metadata,
+    Column("feedback_id", UUID(as_uuid=True), primary_key=True),
+    Column("nip", Text, nullable=False),
+    Column("giver_nip", Text, nullable=False),
+    Column("skp_id", UUID(as_uuid=True)),
+    Column("rhk_id", UUID(as_uuid=True)),
+    Column("value", Text, comment="BerAKHLAK value; the text stays in kinerja"),
+    Column("given_at", DateTime(timezone=True), nullable=False),
+    Index("ix_feedback_nip", "nip", "given_at"),
+)
+
 applied_offset = Table(
     "applied_offset",
     metadata,
@@ -158,8 +224,10 @@ applied_offset = Table(
 )
 
 
-def create_tables(connection: Connection, schema: str = SCHEMA) -> None:
-    """Create the schema and its tables (the initial migration, and every rebuild)."""
+def create_tables(
+    connection: Connection, schema: str = SCHEMA, tables: Sequence[Table] | None = None
+) -> None:
+    """Create the schema and its tables (the migrations, and every rebuild: all of them)."""
     connection.exec_driver_sql(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
     translated = connection.execution_options(schema_translate_map={SCHEMA: schema})
-    metadata.create_all(translated)
+    metadata.create_all(translated, tables=tables)

@@ -2,11 +2,12 @@
 
     uv run python -m gateway.rebuild          (ASN_* settings as for `python -m gateway`)
 
-Replays every event into fresh tables in schema `readmodel_new` while the gateway keeps
-serving from `readmodel`, then — in one transaction holding the swap lock that the live
-consumer's batches hold shared — applies what the live consumer applied meanwhile and
-renames the schemas. Readers never wait for more than that rename; the live consumer goes
-on afterwards into the new tables, whose per-partition offsets skip what they already hold.
+Replays every event of the source topics (pegawai, presensi, kinerja) into fresh tables
+in schema `readmodel_new` while the gateway keeps serving from `readmodel`, then — in one
+transaction holding the swap lock that the live consumer's batches hold shared — applies
+what the live consumer applied meanwhile and renames the schemas. Readers never wait for
+more than that rename; the live consumer goes on afterwards into the new tables, whose
+per-partition offsets skip what they already hold.
 """
 
 from __future__ import annotations
@@ -68,7 +69,7 @@ class Rebuild:
     def __init__(self, settings: GatewaySettings, *, batch: int = 2000) -> None:
         self.settings = settings
         self.db = Database(settings.database_url.get_secret_value(), pool_size=2)
-        self.topics = [settings.pegawai_topic, settings.presensi_topic]
+        self.topics = list(settings.source_topics.values())
         self.batch = batch
         self.result = RebuildResult()
 

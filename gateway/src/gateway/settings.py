@@ -23,10 +23,17 @@ class GatewaySettings(ServiceSettings):
     upstream_timeout_s: float = Field(default=10.0, gt=0, description="Whole-response limit.")
     upstream_max_connections: int = Field(default=200, ge=1)
     health_poll_interval_s: float = Field(default=2.0, gt=0)
+    inbox_upstream_timeout_s: float = Field(
+        default=3.0,
+        gt=0,
+        description="Limit of the inbox's live ask to kinerja for SKPs to agree (no event "
+        "tells the read model that an SKP was submitted).",
+    )
 
     # The read model's sources; tests give each run its own topics and group.
     pegawai_topic: str = "pegawai.events"
     presensi_topic: str = "presensi.events"
+    kinerja_topic: str = "kinerja.events"
     consumer_group: str = "gateway"
     lag_poll_interval_s: float = Field(default=2.0, gt=0)
     stale_after_s: float = Field(
@@ -40,6 +47,15 @@ class GatewaySettings(ServiceSettings):
         description="Dev signing key for POST /auth/dev-token (environment dev only).",
     )
     read_pool_size: int = Field(default=10, ge=1)
+
+    @property
+    def source_topics(self) -> dict[str, str]:
+        """The read model's sources: service → topic."""
+        return {
+            "pegawai": self.pegawai_topic,
+            "presensi": self.presensi_topic,
+            "kinerja": self.kinerja_topic,
+        }
 
     @property
     def service_urls(self) -> dict[str, str]:

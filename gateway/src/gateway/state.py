@@ -13,7 +13,7 @@ from fastapi import Depends, Request
 
 from gateway.lag import LagMonitor
 from gateway.settings import GatewaySettings
-from gateway.upstream import Upstreams
+from gateway.upstream import READ_MODEL_SOURCES, Upstreams
 
 
 async def init_connection(conn: asyncpg.Connection) -> None:
@@ -40,12 +40,14 @@ class GatewayState:
             raise RuntimeError("the read pool opens in the app's lifespan")
         return self.pool
 
-    def freshness(self, sources: Sequence[str] = ("pegawai", "presensi")) -> dict[str, Any]:
-        """The staleness indicator every read carries."""
+    def freshness(
+        self, sources: Sequence[str] = READ_MODEL_SOURCES, *, also_down: Sequence[str] = ()
+    ) -> dict[str, Any]:
+        """The staleness indicator every read carries (`also_down`: found down just now)."""
         settings = self.settings
-        topics = {"pegawai": settings.pegawai_topic, "presensi": settings.presensi_topic}
+        topics = settings.source_topics
         lag = self.lag.as_dict()
-        down = [s for s in self.upstreams.down() if s in sources]
+        down = sorted({s for s in self.upstreams.down() if s in sources} | set(also_down))
         wanted = {topics[s] for s in sources if s in topics}
         reasons = [f"{s}_unavailable" for s in down]
         if lag is None:

@@ -1,7 +1,10 @@
 """The routing table, one pooled HTTP client to the services, and who is up.
 
 `/api/<resource>/…` goes to the service that owns `<resource>`, at `/<resource>/…` there.
-Later services add their resources to ROUTES.
+Later services add their resources to ROUTES. A service that owns a sub-resource of another
+service's resource (kinerja's `/units/{code}/organisation-predikat/…` beside pegawai's
+`/units`) is listed in SUB_ROUTES: `/api/<resource>/<id>/<sub>…` goes to
+`SUB_ROUTES[(resource, sub)]` when listed, else to `ROUTES[resource]`.
 """
 
 from __future__ import annotations
@@ -28,9 +31,25 @@ ROUTES: dict[str, str] = {
     "leave-balances": "presensi",
     "holidays": "presensi",
     "schedules": "presensi",
+    "skp": "kinerja",
+    "appraisals": "kinerja",
+    "feedback": "kinerja",
+    "distribution": "kinerja",
 }
-READ_MODEL_SOURCES = ("pegawai", "presensi")
+SUB_ROUTES: dict[tuple[str, str], str] = {
+    ("units", "organisation-predikat"): "kinerja",
+}
+READ_MODEL_SOURCES = ("pegawai", "presensi", "kinerja")
 """Services whose events the read model holds: a view is stale while one of them is down."""
+
+
+def owner(resource: str, rest: str) -> str | None:
+    """The service that answers `/<resource>/<rest>`, or None for an unknown resource."""
+    parts = rest.split("/", 2)
+    if len(parts) >= 2 and (resource, parts[1]) in SUB_ROUTES:
+        return SUB_ROUTES[(resource, parts[1])]
+    return ROUTES.get(resource)
+
 
 UPSTREAM_UP = Gauge("gateway_upstream_up", "1 when the service answers", ["service"])
 
@@ -48,7 +67,8 @@ class Upstreams:
     def __init__(self, settings: GatewaySettings) -> None:
         self.urls = {name: url.rstrip("/") for name, url in settings.service_urls.items()}
         self._settings = settings
-        self.state = {name: ServiceState() for name in sorted(set(ROUTES.values()))}
+        services = set(ROUTES.values()) | set(SUB_ROUTES.values())
+        self.state = {name: ServiceState() for name in sorted(services)}
         self._client: httpx.AsyncClient | None = None
         self._poller: asyncio.Task[None] | None = None
 

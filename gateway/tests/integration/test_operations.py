@@ -29,7 +29,7 @@ async def _serve(settings):
 @pytest.mark.parametrize(("environment", "exists"), [("dev", True), ("test", False)])
 async def test_dev_token_only_in_dev(gateway_settings, stub, environment, exists):
     settings = await gateway_settings(
-        environment=environment, pegawai_url=stub.url, presensi_url=stub.url
+        environment=environment, pegawai_url=stub.url, presensi_url=stub.url, kinerja_url=stub.url
     )
     app = await _serve(settings)
     transport = httpx.ASGITransport(app=app)
@@ -80,7 +80,7 @@ async def test_reads_go_on_marked_stale_when_a_source_service_is_down(
     gateway_settings, stub, token_for
 ):
     dead = f"http://127.0.0.1:{free_port()}"
-    settings = await gateway_settings(pegawai_url=stub.url, presensi_url=dead)
+    settings = await gateway_settings(pegawai_url=stub.url, presensi_url=dead, kinerja_url=stub.url)
     app = await _serve(settings)
     transport = httpx.ASGITransport(app=app)
     async with (

@@ -52,11 +52,15 @@ async def test_a_command_reaches_the_owner_with_token_request_id_and_trace(gatew
         ("leave-balances", "presensi"),
         ("holidays", "presensi"),
         ("schedules", "presensi"),
+        ("skp", "kinerja"),
+        ("appraisals", "kinerja"),
+        ("feedback", "kinerja"),
+        ("distribution", "kinerja"),
     ],
 )
 async def test_every_resource_has_its_owner(gateway_settings, token_for, resource, service):
     dead = f"http://127.0.0.1:{free_port()}"
-    settings = await gateway_settings(pegawai_url=dead, presensi_url=dead)
+    settings = await gateway_settings(pegawai_url=dead, presensi_url=dead, kinerja_url=dead)
     await asyncio.to_thread(migrate, settings)
     app = create_app(settings)
     transport = httpx.ASGITransport(app=app)
@@ -104,7 +108,7 @@ async def test_a_slow_service_gives_503_naming_it_and_the_gateway_stays_up(
     gateway_settings, stub, token_for
 ):
     settings = await gateway_settings(
-        pegawai_url=stub.url, presensi_url=stub.url, upstream_timeout_s=0.5
+        pegawai_url=stub.url, presensi_url=stub.url, kinerja_url=stub.url, upstream_timeout_s=0.5
     )
     await asyncio.to_thread(migrate, settings)
     app = create_app(settings)
@@ -121,3 +125,34 @@ async def test_a_slow_service_gives_503_naming_it_and_the_gateway_stays_up(
         fine = await client.get("/api/attendance/today", headers=headers)
         assert fine.status_code == 200
         assert (await client.get("/health/live")).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("path", "service"),
+    [
+        ("/api/units/dinkes/organisation-predikat/2025", "kinerja"),
+        ("/api/units/dinkes/organisation-predikat", "kinerja"),
+        ("/api/units/dinkes", "pegawai"),
+        ("/api/units/dinkes/children", "pegawai"),
+        ("/api/units", "pegawai"),
+    ],
+)
+async def test_a_sub_resource_of_another_service_goes_to_its_owner(
+    gateway_settings, stub, token_for, path, service
+):
+    """kinerja owns `/units/{code}/organisation-predikat`; the rest of `/units` is pegawai's."""
+    dead = f"http://127.0.0.1:{free_port()}"
+    urls = {"pegawai_url": dead, "kinerja_url": dead, "presensi_url": stub.url}
+    urls[f"{service}_url"] = stub.url
+    settings = await gateway_settings(**urls)
+    await asyncio.to_thread(migrate, settings)
+    app = create_app(settings)
+    transport = httpx.ASGITransport(app=app)
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=transport, base_url="http://gateway") as client,
+    ):
+        headers = {"Authorization": f"Bearer {token_for(BKPSDM_NIP, 'bkpsdm')}"}
+        response = await client.put(path, json={"predikat": "baik"}, headers=headers)
+    assert response.status_code == 200, response.text
+    assert response.json()["path"] == path.removeprefix("/api")

@@ -16,7 +16,7 @@ from servicekit.errors import ProblemError
 from servicekit.logging import get_logger
 
 from gateway.state import State
-from gateway.upstream import ROUTES
+from gateway.upstream import owner
 
 log = get_logger(__name__)
 router = APIRouter(tags=["routing"])
@@ -58,7 +58,7 @@ async def forward(
     resource: str, request: Request, who: CurrentIdentity, state: State, rest: str = ""
 ) -> Response:
     """Forward to the service that owns `resource`."""
-    service = ROUTES.get(resource)
+    service = owner(resource, rest)
     if service is None:
         raise ProblemError(
             404, "unknown_resource", "Alamat tidak dikenal", f"/api/{resource} tidak ada."

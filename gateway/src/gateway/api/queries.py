@@ -29,7 +29,22 @@ SELECT e.nip, e.name, e.sex, e.birth_date, e.asn_type, e.status, e.golongan, e.p
      WHERE nip = e.nip AND state IN ('requested', 'forwarded')) r) AS open_requests,
   (SELECT l.leave_type FROM readmodel.leave_request l
    WHERE l.nip = e.nip AND l.state = 'approved' AND $2 BETWEEN l.start_date AND l.end_date
-   LIMIT 1) AS on_leave_today
+   LIMIT 1) AS on_leave_today,
+  (SELECT coalesce(json_agg(k ORDER BY k.year DESC, k.start DESC), '[]'::json) FROM (
+     SELECT s.skp_id, s.year, s.start, s."end", s.unit_code, s.approver_nip, s.approved_at,
+            s.supersedes_skp_id, s.superseded_by_skp_id, s.rhk,
+            (SELECT coalesce(json_agg(a ORDER BY a.start, a.annual, a.period_number), '[]'::json)
+             FROM (SELECT appraisal_id, period_kind, period_number, start, "end", annual, state,
+                          rater_nip, submitted_at, predikat, finalized_at
+                   FROM readmodel.appraisal WHERE skp_id = s.skp_id) a) AS appraisals
+     FROM readmodel.skp s WHERE s.nip = e.nip
+     ORDER BY s.year DESC, s.start DESC LIMIT 4) k) AS skps,
+  (SELECT coalesce(json_agg(p ORDER BY p.year, p.start, p.annual, p.period_number), '[]'::json)
+   FROM (SELECT appraisal_id, year, period_kind, period_number, start, "end", annual, predikat,
+                rating_hasil_kerja, rating_perilaku_kerja, appraiser_nip, revision, finalized_at
+         FROM readmodel.appraisal WHERE nip = e.nip AND state = 'finalized') p) AS predikat,
+  (SELECT json_build_object('count', count(*), 'latest_at', max(given_at))
+   FROM readmodel.feedback WHERE nip = e.nip) AS feedback
 FROM readmodel.employee e
 LEFT JOIN readmodel.unit u ON u.code = e.unit_code
 LEFT JOIN readmodel.employee s ON s.nip = e.supervisor_nip
@@ -108,6 +123,33 @@ WHERE unit_code IN (SELECT code FROM subtree) AND status IN ('aktif', 'cltn')
 ORDER BY retirement_date, nip
 """
 )
+
+PREDIKAT_DISTRIBUTION = (
+    _SUBTREE  # noqa: S608 - constant SQL, values go in as parameters
+    + """
+, latest AS (
+  SELECT DISTINCT ON (a.nip, a.year) a.nip, a.year, a.predikat
+  FROM readmodel.appraisal a LEFT JOIN readmodel.employee e ON e.nip = a.nip
+  WHERE a.annual AND a.state = 'finalized'
+    AND coalesce(a.unit_code, e.unit_code) IN (SELECT code FROM subtree)
+  ORDER BY a.nip, a.year, a.finalized_at DESC
+)
+SELECT year, predikat, count(*) AS n FROM latest
+WHERE year IN (SELECT DISTINCT year FROM latest ORDER BY year DESC LIMIT $2)
+GROUP BY year, predikat
+"""
+)
+
+APPRAISALS_TO_RATE = """
+SELECT a.appraisal_id, a.nip, e.name, e.unit_code, a.skp_id, a.year, a.period_kind,
+       a.period_number, a.start, a."end", a.annual, a.submitted_at
+FROM readmodel.appraisal a LEFT JOIN readmodel.employee e ON e.nip = a.nip
+WHERE a.state = 'submitted' AND a.rater_nip = $1
+ORDER BY a.submitted_at
+LIMIT $2
+"""
+
+NAMES = "SELECT nip, name, unit_code FROM readmodel.employee WHERE nip = ANY($1::text[])"
 
 INBOX = """
 SELECT r.request_id, r.nip, e.name, r.unit_code, r.leave_type, r.start_date, r.end_date,

@@ -7,13 +7,13 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from servicekit.auth import CurrentIdentity
 from servicekit.identity import Role
 from servicekit.problems import invalid, not_found
 
 from gateway import access
-from gateway.api import queries
+from gateway.api import kinerja_views, queries
 from gateway.state import State
 
 router = APIRouter(prefix="/api", tags=["views"])
@@ -45,7 +45,8 @@ def _today_status(today: dict[str, Any] | None, on_leave: str | None) -> str:
 @router.get("/profiles/{nip}")
 async def profile(nip: str, who: CurrentIdentity, state: State) -> dict[str, Any]:
     """An employee's whole picture: identity, unit, rank and position with history,
-    supervisor, today's attendance, this month's recap, leave balances, open requests."""
+    supervisor, today's attendance, this month's recap, leave balances, open requests, the
+    current SKP and the predikat history."""
     today = today_wib()
     async with state.read_pool.acquire() as conn:
         row = await conn.fetchrow(queries.PROFILE, nip, today, today.replace(day=1))
@@ -87,6 +88,7 @@ async def profile(nip: str, who: CurrentIdentity, state: State) -> dict[str, Any
         "attendance_month": {"month": today.strftime("%Y-%m"), **row["recap"]},
         "leave_balances": row["balances"],
         "open_requests": row["open_requests"],
+        "kinerja": kinerja_views.profile_section(row["skps"], row["predikat"], row["feedback"]),
         "updated_at": row["updated_at"],
         "freshness": state.freshness(),
     }
@@ -95,7 +97,7 @@ async def profile(nip: str, who: CurrentIdentity, state: State) -> dict[str, Any
 @router.get("/units/{code}/dashboard")
 async def unit_dashboard(code: str, who: CurrentIdentity, state: State) -> dict[str, Any]:
     """A unit (with the units below it): headcount, today's attendance, pending leave
-    decisions, retirements in the next 12 months."""
+    decisions, retirements in the next 12 months, the annual predikat distribution."""
     today = today_wib()
     async with state.read_pool.acquire() as conn:
         unit = await conn.fetchrow(queries.UNIT, code)
@@ -113,29 +115,40 @@ async def unit_dashboard(code: str, who: CurrentIdentity, state: State) -> dict[
             else today + timedelta(days=365)
         )
         retiring = await conn.fetch(queries.RETIREMENTS, code, today, until)
+        distribution = await kinerja_views.predikat_distribution(conn, code)
     return {
         "unit": dict(unit),
         "headcount": {"total": sum(headcount["status"].values()), **headcount},
         "attendance_today": {"date": today, **(dict(attendance) if attendance else {})},
         "pending_leave_decisions": [dict(r) for r in pending],
         "retirements_next_12_months": [dict(r) for r in retiring],
+        "predikat_distribution": distribution,
         "freshness": state.freshness(),
     }
 
 
 @router.get("/inbox")
 async def inbox(
-    who: CurrentIdentity, state: State, limit: Annotated[int, Query(ge=1, le=200)] = 50
+    who: CurrentIdentity,
+    state: State,
+    request: Request,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> dict[str, Any]:
     """What waits for the caller's decision: leave requests of those who report to them
-    (and, for BKPSDM, requests forwarded to BKPSDM)."""
+    (and, for BKPSDM, requests forwarded to BKPSDM), SKPs to agree, appraisals to rate."""
+    skps, kinerja_answered = await kinerja_views.skps_to_agree(state, request, limit)
     async with state.read_pool.acquire() as conn:
         rows = await conn.fetch(queries.INBOX, who.sub, who.has_role(Role.BKPSDM), limit)
+        appraisals = await kinerja_views.appraisals_to_rate(conn, who.sub, limit)
+        await kinerja_views.add_names(conn, skps)
     items = [
         {"kind": "leave_request", "action": f"/api/leave-requests/{r['request_id']}", **dict(r)}
         for r in rows
     ]
-    return {"items": items, "freshness": state.freshness(("presensi",))}
+    freshness = state.freshness(
+        ("presensi", "kinerja"), also_down=() if kinerja_answered else ("kinerja",)
+    )
+    return {"items": items + skps + appraisals, "freshness": freshness}
 
 
 def _escape_like(value: str) -> str:

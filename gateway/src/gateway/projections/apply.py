@@ -19,13 +19,17 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from gateway.models import applied_offset
-from gateway.projections import pegawai, presensi
+from gateway.projections import kinerja, pegawai, presensi
 from gateway.settings import GatewaySettings
 
 Executor = AsyncSession | AsyncConnection
 Projection = Callable[[Executor, ConsumedEvent], Awaitable[None]]
 
-PROJECTIONS: dict[str, Projection] = {**pegawai.PROJECTIONS, **presensi.PROJECTIONS}
+PROJECTIONS: dict[str, Projection] = {
+    **pegawai.PROJECTIONS,
+    **presensi.PROJECTIONS,
+    **kinerja.PROJECTIONS,
+}
 HANDLED_TYPES = frozenset(PROJECTIONS)
 
 SWAP_LOCK_KEY = 0x6761_7465  # "gate": live batches hold it shared, the rebuild's swap exclusive
@@ -70,7 +74,7 @@ def consumer_specs(settings: GatewaySettings) -> list[ConsumerSpec]:
     return [
         ConsumerSpec(
             group_id=settings.consumer_group,
-            topics=[settings.pegawai_topic, settings.presensi_topic],
+            topics=list(settings.source_topics.values()),
             handlers=handlers,
         )
     ]

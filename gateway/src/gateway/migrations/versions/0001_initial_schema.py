@@ -12,8 +12,9 @@ Create Date: 2026-11-29 10:00:00
 from collections.abc import Sequence
 
 from alembic import op
-from gateway.models import create_tables
 from servicekit.tables import InboxRecord, OutboxRecord
+
+from gateway import models
 
 revision: str = "0001"
 down_revision: str | None = None
@@ -26,7 +27,16 @@ def upgrade() -> None:
     InboxRecord.__table__.create(bind)  # type: ignore[attr-defined]
     OutboxRecord.__table__.create(bind)  # type: ignore[attr-defined]
     op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-    create_tables(bind)
+    initial = (
+        models.unit,
+        models.employee,
+        models.employee_history,
+        models.attendance_day,
+        models.leave_request,
+        models.leave_balance,
+        models.applied_offset,
+    )
+    models.create_tables(bind, tables=initial)  # later tables come with their migrations
 
 
 def downgrade() -> None:
