@@ -289,4 +289,22 @@ def kinerja_samples() -> list[EventPayload]:
             value=k.CoreValue.AKUNTABEL,
             given_at=datetime(2025, 2, 3, 2, 0, tzinfo=UTC),
         ),
+        k.SkpSubmittedV1(
+            skp_id=skp_id,
+            nip=NIP,
+            year=2025,
+            start=date(2025, 1, 1),
+            end=date(2025, 12, 31),
+            unit_id=UNIT_ID,
+            unit_code="BKPSDM",
+            approver_nip=SUPERVISOR,
+            submitted_at=datetime(2025, 1, 8, 2, 0, tzinfo=UTC),
+        ),
+        k.SkpReturnedV1(
+            skp_id=skp_id,
+            nip=NIP,
+            year=2025,
+            returned_by=SUPERVISOR,
+            returned_at=datetime(2025, 1, 9, 2, 0, tzinfo=UTC),
+        ),
     ]

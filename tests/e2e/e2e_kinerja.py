@@ -64,7 +64,8 @@ async def submit(portal: Portal, path: str, nip: str) -> dict[str, Any]:
 
 
 async def in_inbox(portal: Portal, nip: str, kind: str, key: str, value: str) -> dict[str, Any]:
-    """The item waiting in `nip`'s inbox (SKPs from kinerja, appraisals from the read model)."""
+    """The item waiting in `nip`'s inbox (SKPs to agree and appraisals to rate, both from the
+    read model)."""
     inbox = await portal.until(
         "GET",
         "/api/inbox",

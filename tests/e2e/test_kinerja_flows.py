@@ -189,8 +189,11 @@ async def test_a_mutasi_mid_year_opens_a_new_skp_with_the_new_supervisor(portal)
     assert event["data"]["approver_nip"] == second_boss
     profile = await portal.profile(
         staff,
-        lambda p: (p["kinerja"]["current_skp"] or {}).get("skp_id") == new["id"],
-        "the new SKP on the profile",
+        lambda p: (
+            (p["kinerja"]["current_skp"] or {}).get("skp_id") == new["id"]
+            and p["kinerja"]["current_skp"]["status"] == "approved"
+        ),
+        "the new SKP, agreed, on the profile",
     )
     current, [before] = profile["kinerja"]["current_skp"], profile["kinerja"]["skp_history"]
     assert (current["approver_nip"], current["unit_code"]) == (second_boss, second_unit)

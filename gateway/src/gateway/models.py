@@ -149,8 +149,9 @@ leave_balance = Table(
     _now(),
 )
 
-# kinerja.events. kinerja publishes an SKP only once agreed (no draft or submitted event),
-# so `skp` holds agreed SKPs; an appraisal appears when submitted for rating.
+# kinerja.events. An SKP appears when submitted for agreement (`skp.submitted`), goes to
+# `returned` when sent back and to `approved` (with its RHK) once agreed; a draft never
+# submitted is not published. An appraisal appears when submitted for rating.
 
 skp = Table(
     "skp",
@@ -161,14 +162,18 @@ skp = Table(
     Column("start", Date, nullable=False),
     Column("end", Date, nullable=False),
     Column("unit_code", Text, nullable=False),
-    Column("approver_nip", Text, nullable=False),
-    Column("approved_at", DateTime(timezone=True), nullable=False),
-    Column("rhk", JSONB, nullable=False, comment="[{rhk_id, kind, title, supervisor_rhk_id}]"),
+    Column("status", Text, nullable=False, comment="submitted/returned/approved"),
+    Column("approver_nip", Text, nullable=False, comment="Who must agree it, then who did"),
+    Column("submitted_at", DateTime(timezone=True)),
+    Column("returned_at", DateTime(timezone=True)),
+    Column("approved_at", DateTime(timezone=True)),
+    Column("rhk", JSONB, comment="[{rhk_id, kind, title, supervisor_rhk_id}] once agreed"),
     Column("supersedes_skp_id", UUID(as_uuid=True)),
     Column("superseded_by_skp_id", UUID(as_uuid=True), comment="A later SKP of the same year"),
     Column("sequence", Integer),
     _now(),
     Index("ix_skp_nip", "nip", "year", "start"),
+    Index("ix_skp_to_agree", "approver_nip", postgresql_where=text("status = 'submitted'")),
 )
 
 appraisal = Table(

@@ -23,12 +23,6 @@ class GatewaySettings(ServiceSettings):
     upstream_timeout_s: float = Field(default=10.0, gt=0, description="Whole-response limit.")
     upstream_max_connections: int = Field(default=200, ge=1)
     health_poll_interval_s: float = Field(default=2.0, gt=0)
-    inbox_upstream_timeout_s: float = Field(
-        default=3.0,
-        gt=0,
-        description="Limit of the inbox's live ask to kinerja for SKPs to agree (no event "
-        "tells the read model that an SKP was submitted).",
-    )
 
     # The read model's sources; tests give each run its own topics and group.
     pegawai_topic: str = "pegawai.events"

@@ -40,14 +40,12 @@ class GatewayState:
             raise RuntimeError("the read pool opens in the app's lifespan")
         return self.pool
 
-    def freshness(
-        self, sources: Sequence[str] = READ_MODEL_SOURCES, *, also_down: Sequence[str] = ()
-    ) -> dict[str, Any]:
-        """The staleness indicator every read carries (`also_down`: found down just now)."""
+    def freshness(self, sources: Sequence[str] = READ_MODEL_SOURCES) -> dict[str, Any]:
+        """The staleness indicator every read carries."""
         settings = self.settings
         topics = settings.source_topics
         lag = self.lag.as_dict()
-        down = sorted({s for s in self.upstreams.down() if s in sources} | set(also_down))
+        down = sorted(s for s in self.upstreams.down() if s in sources)
         wanted = {topics[s] for s in sources if s in topics}
         reasons = [f"{s}_unavailable" for s in down]
         if lag is None:

@@ -4,8 +4,6 @@ upstream service (a real HTTP server on a free port), waiting."""
 from __future__ import annotations
 
 import asyncio
-import base64
-import json
 import socket
 import uuid
 from collections.abc import Awaitable, Callable
@@ -158,32 +156,6 @@ def at_wib(day: date, hour: int, minute: int) -> datetime:
 # A stub upstream: a real HTTP server that echoes what it received.
 
 
-SUBMITTED_SKP = {
-    "id": "0190c0a0-0000-7000-8000-00000000c0de",
-    "nip": STAFF,
-    "year": 2026,
-    "start": "2026-01-01",
-    "end": "2026-12-31",
-    "status": "submitted",
-    "unit_code": "dinkes-p2p",
-    "rater_nip": MID,
-    "supersedes_id": None,
-    "version": 2,
-    "rhk": [],
-}
-"""What the stub answers as kinerja's `GET /skp?to_agree=true`."""
-
-
-def _caller(request: Request) -> str | None:
-    """The token's `sub`, unverified (the stub only plays kinerja's answer)."""
-    token = request.headers.get("authorization", "").removeprefix("Bearer ")
-    try:
-        claims = token.split(".")[1]
-        return json.loads(base64.urlsafe_b64decode(claims + "=" * (-len(claims) % 4)))["sub"]
-    except (IndexError, ValueError, KeyError):
-        return None
-
-
 def stub_service_app() -> FastAPI:
     app = FastAPI()
 
@@ -201,9 +173,6 @@ def stub_service_app() -> FastAPI:
                 status_code=409,
                 media_type="application/problem+json",
             )
-        if path == "skp" and request.query_params.get("to_agree") == "true":
-            mine = _caller(request) == SUBMITTED_SKP["rater_nip"]
-            return JSONResponse({"items": [SUBMITTED_SKP] if mine else [], "next_cursor": None})
         body = await request.body()
         return JSONResponse(
             {

@@ -1,5 +1,6 @@
 """kinerja in the read model, from real events on real Kafka: the profile's SKP and predikat,
-the unit's predikat distribution, the supervisor's inbox, the rebuild and the migrations."""
+the unit's predikat distribution, the supervisor's inbox (SKPs to agree, appraisals to
+rate), the rebuild and the migrations."""
 
 import asyncio
 import uuid
@@ -12,6 +13,8 @@ from asn_schemas.kinerja import (
     AppraisalSubmittedV1,
     FeedbackGivenV1,
     SkpApprovedV1,
+    SkpReturnedV1,
+    SkpSubmittedV1,
 )
 from gateway.main import create_app, migrate
 from gateway.models import create_tables
@@ -21,7 +24,6 @@ from gateway_testkit import (
     MID,
     OTHER,
     STAFF,
-    SUBMITTED_SKP,
     UNIT_IDS,
     Gateway,
     city_events,
@@ -50,9 +52,17 @@ class Kinerja:
         await self.gateway.publish(*[(topic, envelope)] * (2 if again else 1))
         return envelope
 
-    async def skp(self, year: int, *, start: date | None = None, approver: str = MID, **extra):
+    async def skp(
+        self,
+        year: int,
+        *,
+        start: date | None = None,
+        approver: str = MID,
+        skp_id: uuid.UUID | None = None,
+        **extra,
+    ):
         payload = SkpApprovedV1(
-            skp_id=uuid.uuid4(),
+            skp_id=skp_id or uuid.uuid4(),
             nip=self.nip,
             year=year,
             start=start or date(year, 1, 1),
@@ -66,6 +76,33 @@ class Kinerja:
         )
         await self.send(payload)
         return payload
+
+    def skp_submitted(self, year: int, *, skp_id: uuid.UUID | None = None, at=T0):
+        return SkpSubmittedV1(
+            skp_id=skp_id or uuid.uuid4(),
+            nip=self.nip,
+            year=year,
+            start=date(year, 1, 1),
+            end=date(year, 12, 31),
+            unit_id=UNIT_IDS["dinkes-p2p"],
+            unit_code="dinkes-p2p",
+            approver_nip=MID,
+            submitted_at=at,
+        )
+
+    def skp_returned(self, submitted: SkpSubmittedV1, at=T0 + timedelta(hours=1)):
+        return SkpReturnedV1(
+            skp_id=submitted.skp_id,
+            nip=self.nip,
+            year=submitted.year,
+            returned_by=MID,
+            returned_at=at,
+        )
+
+    async def late(self, payload, sequence: int) -> None:
+        """An old event delivered late: a new envelope with an earlier sequence."""
+        envelope = event(payload, self.nip, sequence=sequence, actor=self.nip)
+        await self.gateway.publish((self.gateway.settings.kinerja_topic, envelope))
 
     def period(self, year: int) -> dict:
         return {
@@ -228,22 +265,106 @@ async def test_unknown_kinerja_fields_and_types_are_tolerated(gateway):
     assert profile["kinerja"]["current_skp"]["skp_id"] == str(payload.skp_id)
 
 
-async def test_skps_to_agree_come_from_kinerja_with_the_callers_name_lookup(gateway):
+def _skps(inbox: dict) -> list[dict]:
+    return [x for x in inbox["items"] if x["kind"] == "skp"]
+
+
+async def test_skps_to_agree_come_from_submitted_and_returned_events(gateway):
     await gateway.publish(*city_events(gateway.settings.pegawai_topic))
+    kinerja = Kinerja(gateway)
+    submitted = kinerja.skp_submitted(2026)
+    skp_id = str(submitted.skp_id)
+    await kinerja.send(submitted, again=True, actor=STAFF)  # delivered twice: applied once
     inbox = await gateway.json_when(
         "/api/inbox",
-        lambda i: any(x.get("name") for x in i["items"] if x["kind"] == "skp"),
-        "the SKP to agree, with the employee's name from the read model",
+        lambda i: bool(_skps(i)),
+        "the SKP to agree in the supervisor's inbox",
         as_=(MID, "pegawai"),
     )
-    [item] = [x for x in inbox["items"] if x["kind"] == "skp"]
-    assert item["skp_id"] == SUBMITTED_SKP["id"]
-    assert item["action"] == f"/api/skp/{SUBMITTED_SKP['id']}/approve"
-    assert (item["nip"], item["year"]) == (STAFF, 2026)
+    [item] = _skps(inbox)
+    assert item["skp_id"] == skp_id
+    assert item["action"] == f"/api/skp/{skp_id}/approve"
+    assert (item["nip"], item["name"], item["year"]) == (STAFF, f"Pegawai {STAFF[-4:]}, S.T.", 2026)
+    assert (item["start"], item["end"], item["unit_code"]) == (
+        "2026-01-01",
+        "2026-12-31",
+        "dinkes-p2p",
+    )
     assert inbox["freshness"]["services_down"] == []
+    for other in (HEAD, OTHER, STAFF):
+        assert _skps((await gateway.get("/api/inbox", as_=(other, "pegawai"))).json()) == []
+    current = (await gateway.get(f"/api/profiles/{STAFF}")).json()["kinerja"]["current_skp"]
+    assert (current["skp_id"], current["status"], current["approver_nip"]) == (
+        skp_id,
+        "submitted",
+        MID,
+    )
+    assert (current["rhk"], current["approved_at"], current["appraisal_status"]) == (
+        [],
+        None,
+        "not_started",
+    )
+
+    # Sent back: out of the inbox, `returned` on the profile (the note stays in kinerja).
+    await kinerja.send(kinerja.skp_returned(submitted))
+    profile = await gateway.profile_when(
+        STAFF, lambda p: p["kinerja"]["current_skp"]["status"] == "returned", "the return"
+    )
+    assert profile["kinerja"]["current_skp"]["returned_at"] is not None
+    assert _skps((await gateway.get("/api/inbox", as_=(MID, "pegawai"))).json()) == []
+
+    # Corrected and submitted again; the return delivered late (older sequence) is ignored.
+    resubmitted = kinerja.skp_submitted(2026, skp_id=submitted.skp_id, at=T0 + timedelta(hours=2))
+    await kinerja.send(resubmitted, actor=STAFF)  # sequence 3
+    await kinerja.late(kinerja.skp_returned(submitted), sequence=2)
+    await kinerja.send(
+        FeedbackGivenV1(
+            feedback_id=uuid.uuid4(), nip=STAFF, giver_nip=MID, value="adaptif", given_at=T0
+        )
+    )  # sequence 4: once it shows, everything before it was applied
+    profile = await gateway.profile_when(
+        STAFF, lambda p: p["kinerja"]["feedback"]["count"] == 1, "the events before the feedback"
+    )
+    assert profile["kinerja"]["current_skp"]["status"] == "submitted"
+    inbox = (await gateway.get("/api/inbox", as_=(MID, "pegawai"))).json()
+    assert [x["skp_id"] for x in _skps(inbox)] == [skp_id]
+
+    # Agreed: out of the inbox for good; late submissions never bring it back.
+    await kinerja.skp(2026, skp_id=submitted.skp_id)  # sequence 5
+    profile = await gateway.profile_when(
+        STAFF, lambda p: p["kinerja"]["current_skp"]["status"] == "approved", "the agreement"
+    )
+    current = profile["kinerja"]["current_skp"]
+    assert current["rhk"][0]["title"] == "Layanan vaksinasi"
+    assert current["submitted_at"] is not None and current["approved_at"] is not None
+    await kinerja.late(resubmitted, sequence=3)
+    await kinerja.late(kinerja.skp_submitted(2026, skp_id=submitted.skp_id), sequence=None)
+    await kinerja.send(
+        FeedbackGivenV1(
+            feedback_id=uuid.uuid4(), nip=STAFF, giver_nip=MID, value="loyal", given_at=T0
+        )
+    )
+    profile = await gateway.profile_when(
+        STAFF, lambda p: p["kinerja"]["feedback"]["count"] == 2, "the late submissions"
+    )
+    assert profile["kinerja"]["current_skp"]["status"] == "approved"
+    assert profile["kinerja"]["skp_history"] == []
+    assert _skps((await gateway.get("/api/inbox", as_=(MID, "pegawai"))).json()) == []
 
 
-async def test_inbox_goes_on_marked_stale_when_kinerja_is_down(gateway_settings, stub, token_for):
+async def test_a_returned_skp_without_its_submission_is_ignored(gateway):
+    await gateway.publish(*city_events(gateway.settings.pegawai_topic))
+    kinerja = Kinerja(gateway)
+    await kinerja.send(kinerja.skp_returned(kinerja.skp_submitted(2026)))
+    skp = await kinerja.skp(2025)
+    profile = await gateway.profile_when(
+        STAFF, lambda p: p["kinerja"]["current_skp"] is not None, "the agreed SKP"
+    )
+    assert profile["kinerja"]["current_skp"]["skp_id"] == str(skp.skp_id)
+    assert profile["kinerja"]["skp_history"] == []
+
+
+async def test_the_inbox_needs_no_live_kinerja(gateway_settings, stub, token_for):
     dead = f"http://127.0.0.1:{free_port()}"
     settings = await gateway_settings(pegawai_url=stub.url, presensi_url=stub.url, kinerja_url=dead)
     await asyncio.to_thread(migrate, settings)
@@ -256,13 +377,22 @@ async def test_inbox_goes_on_marked_stale_when_kinerja_is_down(gateway_settings,
         gw = Gateway(client, settings, settings.kafka_bootstrap, token_for, app)
         await gw.publish(*city_events(settings.pegawai_topic))
         kinerja = Kinerja(gw)
+        to_agree = kinerja.skp_submitted(2026)
+        await kinerja.send(to_agree, actor=STAFF)
         submitted = await kinerja.submitted(await kinerja.skp(2025))
         inbox = await gw.json_when(
-            "/api/inbox", lambda i: bool(i["items"]), "the appraisal to rate", as_=(MID, "pegawai")
+            "/api/inbox",
+            lambda i: len(i["items"]) == 2 and i["freshness"]["services_down"] == ["kinerja"],
+            "the SKP to agree and the appraisal to rate, kinerja down",
+            as_=(MID, "pegawai"),
         )
-        assert [x["appraisal_id"] for x in inbox["items"]] == [str(submitted.appraisal_id)]
+        assert [x.get("skp_id") for x in inbox["items"] if x["kind"] == "skp"] == [
+            str(to_agree.skp_id)
+        ]
+        assert [x.get("appraisal_id") for x in inbox["items"] if x["kind"] == "appraisal"] == [
+            str(submitted.appraisal_id)
+        ]
         assert inbox["freshness"]["stale"] is True
-        assert inbox["freshness"]["services_down"] == ["kinerja"]
         assert "kinerja_unavailable" in inbox["freshness"]["reasons"]
         refused = await gw.client.get("/api/skp", headers=gw.auth())
         assert refused.status_code == 503 and refused.json()["service"] == "kinerja"
@@ -313,3 +443,49 @@ async def test_migrations_make_the_tables_the_rebuild_makes(gateway):
         await db.dispose()
     assert migrated == fresh
     assert {"skp", "appraisal", "feedback"} <= {row[0] for row in migrated}
+
+
+async def test_0003_upgrades_a_read_model_of_agreed_skps(gateway):
+    """A database migrated before 0003 (SKPs only agreed ones) keeps its rows as `approved`
+    and ends with the columns a fresh migration or a rebuild makes."""
+    from gateway.main import MIGRATIONS
+    from servicekit.migrations import upgrade_async
+
+    url = gateway.settings.database_url.get_secret_value()
+    db = Database(url, pool_size=1)
+    skp_id = uuid.uuid4()
+    columns = text(
+        "SELECT column_name, data_type, is_nullable FROM information_schema.columns "
+        "WHERE table_schema = 'readmodel' AND table_name = 'skp' ORDER BY 1"
+    )
+    try:
+        async with db.engine.begin() as conn:
+            migrated = (await conn.execute(columns)).all()
+            # Back to the shape 0002 made before this change, holding one agreed SKP.
+            for statement in (
+                "DROP INDEX readmodel.ix_skp_to_agree",
+                "ALTER TABLE readmodel.skp DROP COLUMN status, DROP COLUMN submitted_at, "
+                "DROP COLUMN returned_at, ALTER COLUMN approved_at SET NOT NULL, "
+                "ALTER COLUMN rhk SET NOT NULL",
+                "UPDATE alembic_version SET version_num = '0002'",
+            ):
+                await conn.execute(text(statement))
+            await conn.execute(
+                text(
+                    'INSERT INTO readmodel.skp (skp_id, nip, year, start, "end", unit_code, '
+                    "approver_nip, approved_at, rhk) VALUES (:id, :nip, 2025, '2025-01-01', "
+                    "'2025-12-31', 'dinkes-p2p', :mid, now(), '[]')"
+                ),
+                {"id": skp_id, "nip": STAFF, "mid": MID},
+            )
+        await upgrade_async(MIGRATIONS, url)
+        async with db.engine.begin() as conn:
+            assert (await conn.execute(columns)).all() == migrated
+            status = await conn.execute(
+                text("SELECT status FROM readmodel.skp WHERE skp_id = :id"), {"id": skp_id}
+            )
+            assert status.scalar() == "approved"
+            version = await conn.execute(text("SELECT version_num FROM alembic_version"))
+            assert version.scalar() == "0003"
+    finally:
+        await db.dispose()

@@ -193,6 +193,50 @@ class SkpApprovedV1(EventPayload):
         return self
 
 
+class SkpSubmittedV1(EventPayload):
+    """The employee submitted an SKP (or re-submitted a returned one) for the supervisor's
+    agreement. The RHK are not carried: they are published once agreed (`skp.approved`)."""
+
+    event_type = "kinerja.skp.submitted.v1"
+
+    skp_id: UUID
+    nip: Nip
+    year: int = Field(ge=2000, le=2100)
+    start: date
+    end: date
+    unit_id: UUID
+    unit_code: str = Field(min_length=1)
+    approver_nip: Nip = Field(description="The supervisor who must agree the SKP.")
+    submitted_at: UtcDatetime
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        if self.approver_nip == self.nip:
+            raise ValueError("nobody agrees their own SKP")
+        if not (self.start <= self.end and self.start.year == self.end.year == self.year):
+            raise ValueError("start ≤ end, both within the SKP's year")
+        return self
+
+
+class SkpReturnedV1(EventPayload):
+    """The supervisor sent a submitted SKP back to the employee. The note is not carried:
+    it stays in kinerja, between the two of them."""
+
+    event_type = "kinerja.skp.returned.v1"
+
+    skp_id: UUID
+    nip: Nip
+    year: int = Field(ge=2000, le=2100)
+    returned_by: Nip = Field(description="The supervisor who sent it back.")
+    returned_at: UtcDatetime
+
+    @model_validator(mode="after")
+    def _not_self_returned(self) -> Self:
+        if self.returned_by == self.nip:
+            raise ValueError("nobody returns their own SKP")
+        return self
+
+
 class AppraisalSubmittedV1(EventPayload):
     """The employee submitted the self-assessment of a period; the rater's turn."""
 
@@ -240,4 +284,6 @@ KINERJA_EVENTS: tuple[type[EventPayload], ...] = (
     SkpApprovedV1,
     AppraisalSubmittedV1,
     FeedbackGivenV1,
+    SkpSubmittedV1,
+    SkpReturnedV1,
 )

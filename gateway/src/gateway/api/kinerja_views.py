@@ -1,9 +1,6 @@
 """kinerja's part of the views: the profile's SKP and predikat, the unit's predikat
-distribution, and the supervisor's SKPs to agree and appraisals to rate.
-
-kinerja publishes an SKP only once agreed, so "SKPs to agree" cannot come from the read
-model: the inbox asks kinerja (`GET /skp?to_agree=true`, with the caller's token) and, when
-kinerja does not answer, serves the rest marked stale with kinerja named.
+distribution, and the supervisor's SKPs to agree and appraisals to rate, all from the read
+model (kinerja publishes an SKP's submission, return and agreement).
 """
 
 from __future__ import annotations
@@ -11,16 +8,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-import httpx
 from asn_schemas.kinerja import Predikat
-from fastapi import Request
-from servicekit.context import current_request_id, current_traceparent
-from servicekit.logging import get_logger
 
 from gateway.api import queries
-from gateway.state import GatewayState
 
-log = get_logger(__name__)
 PREDIKAT_CODES = [p.value for p in Predikat]
 LABELS = {p.value: p.label for p in Predikat}
 DISTRIBUTION_YEARS = 3
@@ -45,7 +36,7 @@ def _skp(item: dict[str, Any]) -> dict[str, Any]:
     appraisals = [_with_label(a) for a in item.pop("appraisals")]
     return {
         **item,
-        "status": "superseded" if item.get("superseded_by_skp_id") else "approved",
+        "status": "superseded" if item.get("superseded_by_skp_id") else item["status"],
         "appraisal_status": _appraisal_status(appraisals),
         "appraisals": appraisals,
     }
@@ -54,8 +45,9 @@ def _skp(item: dict[str, Any]) -> dict[str, Any]:
 def profile_section(
     skps: list[dict[str, Any]], finalized: list[dict[str, Any]], feedback: dict[str, Any]
 ) -> dict[str, Any]:
-    """The current (latest agreed) SKP with its appraisals, the SKPs before it, the predikat
-    history (every finalized appraisal) and each year's annual predikat (latest revision)."""
+    """The current (latest: submitted, returned or agreed) SKP with its appraisals, the SKPs
+    before it, the predikat history (every finalized appraisal) and each year's annual
+    predikat (latest revision)."""
     history = [_with_label(a) for a in finalized]
     annual: dict[int, dict[str, Any]] = {}
     for item in history:
@@ -96,58 +88,7 @@ async def appraisals_to_rate(conn: Any, nip: str, limit: int) -> list[dict[str, 
     ]
 
 
-async def skps_to_agree(
-    state: GatewayState, request: Request, limit: int
-) -> tuple[list[dict[str, Any]], bool]:
-    """SKPs submitted to the caller, from kinerja; False when kinerja did not answer."""
-    upstreams, settings = state.upstreams, state.settings
-    if upstreams.state["kinerja"].up is False:
-        return [], False  # the health poll says down: don't make every inbox wait
-    headers = {"authorization": request.headers.get("authorization", "")}
-    request_id = current_request_id()
-    if request_id:
-        headers["x-request-id"] = request_id
-    headers["traceparent"] = str(current_traceparent().child())
-    try:
-        response = await upstreams.client.get(
-            f"{upstreams.urls['kinerja']}/skp",
-            params={"to_agree": "true", "limit": limit},
-            headers=headers,
-            timeout=httpx.Timeout(
-                settings.inbox_upstream_timeout_s, connect=settings.upstream_connect_timeout_s
-            ),
-        )
-    except httpx.HTTPError as exc:
-        upstreams.mark("kinerja", False, type(exc).__name__)
-        return [], False
-    if response.status_code >= 500:
-        return [], False
-    upstreams.mark("kinerja", True)
-    if response.status_code != 200:
-        log.warning("kinerja refused the inbox's SKP query", status=response.status_code)
-        return [], True
-    return [
-        {
-            "kind": "skp",
-            "action": f"/api/skp/{s['id']}/approve",
-            "skp_id": s["id"],
-            "nip": s["nip"],
-            "year": s["year"],
-            "start": s["start"],
-            "end": s["end"],
-            "unit_code": s["unit_code"],
-            "supersedes_skp_id": s.get("supersedes_id"),
-            "version": s.get("version"),
-        }
-        for s in response.json().get("items", [])
-    ], True
-
-
-async def add_names(conn: Any, items: list[dict[str, Any]]) -> None:
-    """The employees' names from the read model (kinerja's SKP answer has none)."""
-    if not items:
-        return
-    rows = await conn.fetch(queries.NAMES, [i["nip"] for i in items])
-    names = {r["nip"]: r["name"] for r in rows}
-    for item in items:
-        item["name"] = names.get(item["nip"])
+async def skps_to_agree(conn: Any, nip: str, limit: int) -> list[dict[str, Any]]:
+    """SKPs submitted for the caller's agreement (read model, from `skp.submitted`)."""
+    rows = await conn.fetch(queries.SKPS_TO_AGREE, nip, limit)
+    return [{"kind": "skp", "action": f"/api/skp/{r['skp_id']}/approve", **dict(r)} for r in rows]

@@ -31,8 +31,9 @@ SELECT e.nip, e.name, e.sex, e.birth_date, e.asn_type, e.status, e.golongan, e.p
    WHERE l.nip = e.nip AND l.state = 'approved' AND $2 BETWEEN l.start_date AND l.end_date
    LIMIT 1) AS on_leave_today,
   (SELECT coalesce(json_agg(k ORDER BY k.year DESC, k.start DESC), '[]'::json) FROM (
-     SELECT s.skp_id, s.year, s.start, s."end", s.unit_code, s.approver_nip, s.approved_at,
-            s.supersedes_skp_id, s.superseded_by_skp_id, s.rhk,
+     SELECT s.skp_id, s.year, s.start, s."end", s.unit_code, s.status,
+            s.approver_nip, s.submitted_at, s.returned_at, s.approved_at,
+            s.supersedes_skp_id, s.superseded_by_skp_id, coalesce(s.rhk, '[]'::jsonb) AS rhk,
             (SELECT coalesce(json_agg(a ORDER BY a.start, a.annual, a.period_number), '[]'::json)
              FROM (SELECT appraisal_id, period_kind, period_number, start, "end", annual, state,
                           rater_nip, submitted_at, predikat, finalized_at
@@ -149,7 +150,13 @@ ORDER BY a.submitted_at
 LIMIT $2
 """
 
-NAMES = "SELECT nip, name, unit_code FROM readmodel.employee WHERE nip = ANY($1::text[])"
+SKPS_TO_AGREE = """
+SELECT s.skp_id, s.nip, e.name, s.year, s.start, s."end", s.unit_code, s.submitted_at
+FROM readmodel.skp s LEFT JOIN readmodel.employee e ON e.nip = s.nip
+WHERE s.status = 'submitted' AND s.approver_nip = $1
+ORDER BY s.submitted_at
+LIMIT $2
+"""
 
 INBOX = """
 SELECT r.request_id, r.nip, e.name, r.unit_code, r.leave_type, r.start_date, r.end_date,

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 from servicekit.auth import CurrentIdentity
 from servicekit.identity import Role
 from servicekit.problems import invalid, not_found
@@ -131,24 +131,22 @@ async def unit_dashboard(code: str, who: CurrentIdentity, state: State) -> dict[
 async def inbox(
     who: CurrentIdentity,
     state: State,
-    request: Request,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> dict[str, Any]:
     """What waits for the caller's decision: leave requests of those who report to them
     (and, for BKPSDM, requests forwarded to BKPSDM), SKPs to agree, appraisals to rate."""
-    skps, kinerja_answered = await kinerja_views.skps_to_agree(state, request, limit)
     async with state.read_pool.acquire() as conn:
         rows = await conn.fetch(queries.INBOX, who.sub, who.has_role(Role.BKPSDM), limit)
+        skps = await kinerja_views.skps_to_agree(conn, who.sub, limit)
         appraisals = await kinerja_views.appraisals_to_rate(conn, who.sub, limit)
-        await kinerja_views.add_names(conn, skps)
     items = [
         {"kind": "leave_request", "action": f"/api/leave-requests/{r['request_id']}", **dict(r)}
         for r in rows
     ]
-    freshness = state.freshness(
-        ("presensi", "kinerja"), also_down=() if kinerja_answered else ("kinerja",)
-    )
-    return {"items": items + skps + appraisals, "freshness": freshness}
+    return {
+        "items": items + skps + appraisals,
+        "freshness": state.freshness(("presensi", "kinerja")),
+    }
 
 
 def _escape_like(value: str) -> str:

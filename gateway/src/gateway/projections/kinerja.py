@@ -1,6 +1,9 @@
-"""kinerja.events → agreed SKPs, appraisals (submitted, then finalized) and feedback.
+"""kinerja.events → SKPs (submitted, returned, agreed), appraisals (submitted, then
+finalized) and feedback.
 
-Events of one employee share a key (the NIP), so they arrive in order; besides, a finalized
+Events of one employee share a key (the NIP), so they arrive in order; besides, an SKP
+event applies only over an older one (kinerja's per-employee `sequence`, else the event's
+own timestamps) and an agreed SKP never goes back to submitted or returned; a finalized
 appraisal never goes back to submitted, and of two finalizations of the same appraisal
 (a keberatan decided) the later `finalized_at` wins, whatever order they come in.
 """
@@ -8,6 +11,7 @@ appraisal never goes back to submitted, and of two finalizations of the same app
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 
 from asn_schemas.kinerja import (
     AppraisalFinalizedV1,
@@ -16,13 +20,79 @@ from asn_schemas.kinerja import (
     FeedbackGivenV1,
     PeriodKind,
     SkpApprovedV1,
+    SkpReturnedV1,
+    SkpSubmittedV1,
 )
 from servicekit.consumer import ConsumedEvent
-from sqlalchemy import or_, update
+from sqlalchemy import ColumnElement, and_, or_, update
 from sqlalchemy.dialects.postgresql import insert
 
 from gateway.models import appraisal, feedback, skp
 from gateway.projections.common import Executor, payload
+
+APPROVED = "approved"
+
+
+def _newer_skp_event(sequence: int | None, at: datetime) -> ColumnElement[bool]:
+    """The stored SKP row is older than the event: by kinerja's per-employee sequence when
+    both have one, else by the event's time against the row's latest submit/return."""
+    by_time = or_(
+        and_(skp.c.submitted_at.is_(None), skp.c.returned_at.is_(None)),
+        and_(
+            or_(skp.c.submitted_at.is_(None), skp.c.submitted_at <= at),
+            or_(skp.c.returned_at.is_(None), skp.c.returned_at <= at),
+        ),
+    )
+    if sequence is None:
+        return by_time
+    return or_(skp.c.sequence <= sequence, and_(skp.c.sequence.is_(None), by_time))
+
+
+async def on_skp_submitted(executor: Executor, event: ConsumedEvent) -> None:
+    """Submitted (again, after a return): waits for `approver_nip`'s agreement."""
+    data = payload(event, SkpSubmittedV1)
+    sequence = event.envelope.sequence
+    values = {
+        "skp_id": data.skp_id,
+        "nip": data.nip,
+        "year": data.year,
+        "start": data.start,
+        "end": data.end,
+        "unit_code": data.unit_code,
+        "status": "submitted",
+        "approver_nip": data.approver_nip,
+        "submitted_at": data.submitted_at,
+        "sequence": sequence,
+        "updated_at": event.envelope.time,
+    }
+    statement = insert(skp).values(**values)
+    statement = statement.on_conflict_do_update(
+        index_elements=["skp_id"],
+        set_={k: statement.excluded[k] for k in values if k != "skp_id"},
+        where=and_(skp.c.status != APPROVED, _newer_skp_event(sequence, data.submitted_at)),
+    )
+    await executor.execute(statement)
+
+
+async def on_skp_returned(executor: Executor, event: ConsumedEvent) -> None:
+    """Sent back to the employee (the note stays in kinerja). Without the submission
+    before it there is nothing to mark: kinerja returns only submitted SKPs."""
+    data = payload(event, SkpReturnedV1)
+    sequence = event.envelope.sequence
+    await executor.execute(
+        update(skp)
+        .where(
+            skp.c.skp_id == data.skp_id,
+            skp.c.status != APPROVED,
+            _newer_skp_event(sequence, data.returned_at),
+        )
+        .values(
+            status="returned",
+            returned_at=data.returned_at,
+            sequence=sequence,
+            updated_at=event.envelope.time,
+        )
+    )
 
 
 async def on_skp_approved(executor: Executor, event: ConsumedEvent) -> None:
@@ -34,6 +104,7 @@ async def on_skp_approved(executor: Executor, event: ConsumedEvent) -> None:
         "start": data.start,
         "end": data.end,
         "unit_code": data.unit_code,
+        "status": APPROVED,
         "approver_nip": data.approver_nip,
         "approved_at": data.approved_at,
         "rhk": [r.model_dump(mode="json") for r in data.rhk],
@@ -46,6 +117,7 @@ async def on_skp_approved(executor: Executor, event: ConsumedEvent) -> None:
         index_elements=["skp_id"],
         set_={k: statement.excluded[k] for k in values if k != "skp_id"},
         where=or_(
+            skp.c.status != APPROVED,  # agreement ends the submit/return back and forth
             skp.c.sequence.is_(None),
             statement.excluded.sequence.is_(None),
             skp.c.sequence <= statement.excluded.sequence,
@@ -139,6 +211,8 @@ async def on_feedback_given(executor: Executor, event: ConsumedEvent) -> None:
 
 
 PROJECTIONS: dict[str, Callable[[Executor, ConsumedEvent], Awaitable[None]]] = {
+    SkpSubmittedV1.event_type: on_skp_submitted,
+    SkpReturnedV1.event_type: on_skp_returned,
     SkpApprovedV1.event_type: on_skp_approved,
     AppraisalSubmittedV1.event_type: on_appraisal_submitted,
     AppraisalFinalizedV1.event_type: on_appraisal_finalized,

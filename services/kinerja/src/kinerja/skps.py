@@ -5,7 +5,13 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, date, datetime
 
-from asn_schemas.kinerja import RhkKind, RhkSummary, SkpApprovedV1
+from asn_schemas.kinerja import (
+    RhkKind,
+    RhkSummary,
+    SkpApprovedV1,
+    SkpReturnedV1,
+    SkpSubmittedV1,
+)
 from servicekit.errors import ProblemError
 from servicekit.identity import Identity
 from servicekit.problems import check_if_match, conflict, forbidden, invalid, not_found
@@ -141,6 +147,22 @@ async def submit(uow: UnitOfWork, who: Identity, skp: Skp) -> None:
     if not any(r.kind == RhkKind.UTAMA.value for r in rhk):
         raise invalid("skp_without_main_rhk", "SKP memerlukan setidaknya satu RHK utama.")
     transition(skp, SkpAction.SUBMIT)
+    if skp.rater_nip is None:
+        raise conflict("no_supervisor", "Pegawai belum memiliki atasan langsung.")
+    payload = SkpSubmittedV1(
+        skp_id=skp.id,
+        nip=skp.nip,
+        year=skp.year,
+        start=skp.start,
+        end=skp.end,
+        unit_id=skp.unit_id,
+        unit_code=skp.unit_code,
+        approver_nip=skp.rater_nip,
+        submitted_at=skp.updated_at or datetime.now(UTC),
+    )
+    uow.add_event(
+        payload, subject=skp.nip, sequence=await store.next_sequence(uow.session, skp.nip)
+    )
 
 
 async def require_rater(session: AsyncSession, who: Identity, nip: str, direct: str | None) -> str:
@@ -195,3 +217,13 @@ async def send_back(uow: UnitOfWork, who: Identity, skp: Skp, note: str) -> None
     await require_rater(uow.session, who, skp.nip, skp.rater_nip)
     transition(skp, SkpAction.RETURN)
     skp.return_note = note
+    payload = SkpReturnedV1(
+        skp_id=skp.id,
+        nip=skp.nip,
+        year=skp.year,
+        returned_by=who.sub,
+        returned_at=skp.updated_at or datetime.now(UTC),
+    )
+    uow.add_event(
+        payload, subject=skp.nip, sequence=await store.next_sequence(uow.session, skp.nip)
+    )

@@ -78,7 +78,7 @@ async def test_feedback_from_a_supervisor_with_a_reply(office):
     ).status_code == 403
     replied = await office.call("POST", f"/feedback/{fid}/reply", {"text": "Terima kasih."})
     assert replied.json()["reply"] == "Terima kasih."
-    events = await office.published_events(expected=3)
+    events = await office.published_events(expected=4)
     feedback = [e for e in events if e["type"] == "kinerja.feedback.given.v1"]
     assert len(feedback) == 2
     assert all("text" not in e["data"] for e in feedback)

@@ -44,7 +44,7 @@ async def test_quarterly_then_annual_appraisal_with_events(office):
     assert final.json()["predikat_label"] == "Kurang/Misconduct"
     assert final.json()["distribution_warnings"] == []
 
-    events = await office.published_events(expected=5)
+    events = await office.published_events(expected=6)
     kinds = [e["type"] for e in events]
     assert kinds.count("kinerja.appraisal.submitted.v1") == 2
     finalized = [e for e in events if e["type"] == "kinerja.appraisal.finalized.v1"]
@@ -61,7 +61,7 @@ async def test_quarterly_then_annual_appraisal_with_events(office):
     submitted = next(e for e in events if e["type"] == "kinerja.appraisal.submitted.v1")
     assert AppraisalSubmittedV1.model_validate(submitted["data"]).rater_nip == MID
     sequences = sorted(e["sequence"] for e in events)
-    assert sequences == [1, 2, 3, 4, 5]  # per employee, every kinerja event
+    assert sequences == [1, 2, 3, 4, 5, 6]  # per employee, every kinerja event
 
 
 async def test_keberatan_decided_by_the_raters_atasan_republishes(office):
@@ -98,7 +98,7 @@ async def test_keberatan_decided_by_the_raters_atasan_republishes(office):
     assert (decided.json()["predikat"], decided.json()["revision"]) == ("baik", 2)
     assert decided.json()["objection"]["previous"]["predikat"] == "kurang_misconduct"
 
-    events = await office.published_events(expected=4)
+    events = await office.published_events(expected=5)
     finalized = [e for e in events if e["type"] == "kinerja.appraisal.finalized.v1"]
     assert [e["data"]["revision"] for e in finalized] == [1, 2]
     assert {e["data"]["appraisal_id"] for e in finalized} == {annual["id"]}

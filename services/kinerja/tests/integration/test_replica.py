@@ -116,7 +116,7 @@ async def test_a_mutasi_mid_year_opens_a_new_skp_and_keeps_the_earlier(office):
     assert (await office.call("POST", f"/skp/{new['id']}/approve", as_=MID)).status_code == 403
     approved = await office.call("POST", f"/skp/{new['id']}/approve", as_=OTHER)
     assert approved.status_code == 200, approved.text
-    events = await office.published_events(expected=2)
+    events = await office.published_events(expected=4)
     latest = [e for e in events if e["type"] == "kinerja.skp.approved.v1"][-1]
     assert latest["data"]["supersedes_skp_id"] == skp["id"]
     assert HEAD not in {e["actor"] for e in events}

@@ -1,4 +1,4 @@
-"""SKP over HTTP: drafted, sent back with a note, corrected, agreed; the event on Kafka."""
+"""SKP over HTTP: drafted, sent back with a note, corrected, agreed; the events on Kafka."""
 
 import pytest
 from kinerja_testkit import MID, STAFF, approved_skp, rhk
@@ -46,13 +46,33 @@ async def test_skp_is_drafted_returned_corrected_and_agreed(office):
     assert approved.json()["status"] == "approved"
     assert approved.json()["approver_nip"] == MID
 
-    events = await office.published_events(expected=1)
-    [event] = [e for e in events if e["type"] == "kinerja.skp.approved.v1"]
+    events = await office.published_events(expected=4)
+    assert [e["type"] for e in events] == [
+        "kinerja.skp.submitted.v1",
+        "kinerja.skp.returned.v1",
+        "kinerja.skp.submitted.v1",
+        "kinerja.skp.approved.v1",
+    ]
+    assert [e["sequence"] for e in events] == [1, 2, 3, 4]
+    submitted, returned_event, resubmitted, event = events
+    for e in (submitted, returned_event, resubmitted):
+        assert e["subject"] == e["_key"] == STAFF
+        assert e["data"]["skp_id"] == skp["id"]
+        assert e["dataschema"].endswith(f"{e['type']}.json")
+    assert submitted["actor"] == resubmitted["actor"] == STAFF
+    assert (submitted["data"]["nip"], submitted["data"]["approver_nip"]) == (STAFF, MID)
+    assert (submitted["data"]["year"], submitted["data"]["unit_code"]) == (2026, "dinkes-p2p")
+    assert (submitted["data"]["start"], submitted["data"]["end"]) == ("2026-01-01", "2026-12-31")
+    assert "rhk" not in submitted["data"]
+    assert returned_event["actor"] == MID
+    assert (returned_event["data"]["nip"], returned_event["data"]["returned_by"]) == (STAFF, MID)
+    assert "note" not in returned_event["data"]
+    assert "Target kuantitas" not in str(returned_event["data"])
+    assert resubmitted["data"]["submitted_at"] > returned_event["data"]["returned_at"]
     assert event["specversion"] == "1.0"
     assert event["source"] == "/sawahlunto/kinerja"
     assert event["subject"] == event["_key"] == STAFF
     assert event["actor"] == MID
-    assert event["sequence"] == 1
     assert event["datacontenttype"] == "application/json"
     assert event["dataschema"].endswith("kinerja.skp.approved.v1.json")
     assert event["traceparent"]
