@@ -21,8 +21,18 @@ async def init_connection(conn: asyncpg.Connection) -> None:
         await conn.set_type_codec(name, encoder=json.dumps, decoder=json.loads, schema="pg_catalog")
 
 
+async def _keep_session(connection: asyncpg.Connection) -> None:
+    """Skip asyncpg's reset round trip on release (bench/gateway: ~8 % of a profile read).
+
+    Safe because read handlers leave no session state behind: no SET, LISTEN, advisory
+    lock or open cursor is ever used on this pool.
+    """
+
+
 async def create_read_pool(dsn: str, size: int) -> asyncpg.Pool:
-    pool = await asyncpg.create_pool(dsn, min_size=1, max_size=size, init=init_connection)
+    pool = await asyncpg.create_pool(
+        dsn, min_size=1, max_size=size, init=init_connection, reset=_keep_session
+    )
     assert pool is not None
     return pool
 
@@ -67,7 +77,8 @@ class GatewayState:
         }
 
 
-def get_state(request: Request) -> GatewayState:
+async def get_state(request: Request) -> GatewayState:
+    # async: FastAPI runs a plain `def` dependency in its thread pool, a hop per request.
     state: GatewayState = request.app.state.gateway
     return state
 

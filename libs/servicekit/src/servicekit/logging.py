@@ -43,6 +43,8 @@ def configure_logging(service: str, level: str = "INFO", *, json: bool = True) -
     # and consumer report outages themselves, once, in a form an operator can act on.
     logging.getLogger("aiokafka").setLevel(logging.CRITICAL)
     logging.getLogger("uvicorn.access").setLevel(logging.WARNING)
+    # httpx logs every upstream call at INFO: one line per proxied request in the gateway.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
 
 
 def _add_service(service: str) -> structlog.types.Processor:

@@ -114,7 +114,8 @@ class ServiceRuntime:
         await self.kafka_probe.check()
 
 
-def get_runtime(request: Request) -> ServiceRuntime:
+async def get_runtime(request: Request) -> ServiceRuntime:
+    # async: FastAPI runs a plain `def` dependency in its thread pool, a hop per request.
     runtime: ServiceRuntime = request.app.state.runtime
     return runtime
 

@@ -73,7 +73,7 @@ class ScheduleBody(Body):
     days: dict[Weekday, DayHoursBody] = Field(min_length=1)
 
 
-def now(request: Request) -> dt.datetime:
+async def now(request: Request) -> dt.datetime:
     """The server's clock (Asia/Jakarta business dates are derived from it)."""
     clock = request.app.state.clock
     value: dt.datetime = clock()
