@@ -1,0 +1,1 @@
+"""Check-in through the presensi service beside pgbench running the same transaction shape."""
