@@ -1,5 +1,6 @@
 """JWT verification: pinned algorithms, issuer, audience and expiry always checked."""
 
+import asyncio
 import time
 
 import jwt
@@ -82,3 +83,13 @@ def test_dev_keys_are_generated_once(tmp_path):
     first = ensure_dev_keys(tmp_path)
     content = first[0].read_bytes()
     assert ensure_dev_keys(tmp_path)[0].read_bytes() == content
+
+
+async def test_a_verified_token_is_refused_once_it_expires_even_if_cached(keys, verifier):
+    token = mint_token(keys[0], sub="198503152010011001", roles=["pegawai"], ttl_s=1)
+    assert (await verifier.verify(token)).sub == "198503152010011001"
+    assert (await verifier.verify(token)).sub == "198503152010011001"  # from the cache
+    await asyncio.sleep(1.1)
+    with pytest.raises(ProblemError) as error:
+        await verifier.verify(token)
+    assert error.value.code == "unauthenticated"
