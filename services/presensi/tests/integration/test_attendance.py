@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
 from presensi_testkit import DINKES_LOCATION, HEAD, MID, OTHER, STAFF, Service
+
+pytestmark = pytest.mark.integration
 
 ME = (STAFF, "pegawai")
 INSIDE = {"latitude": DINKES_LOCATION[0], "longitude": DINKES_LOCATION[1], "accuracy_m": 10}

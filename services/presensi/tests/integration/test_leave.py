@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
 from presensi_testkit import BKPSDM_NIP, HEAD, MID, OTHER, PPPK, STAFF, Service
+
+pytestmark = pytest.mark.integration
 
 ME = (STAFF, "pegawai")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from asn_schemas.pegawai import (
     EmployeeRetiredV1,
     EmployeeTransferredV1,
@@ -11,6 +12,8 @@ from asn_schemas.pegawai import (
     UnitRef,
 )
 from presensi_testkit import HEAD, MID, OTHER, STAFF, UNITS, Service, snapshot
+
+pytestmark = pytest.mark.integration
 
 ME = (STAFF, "pegawai")
 
