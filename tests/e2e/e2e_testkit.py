@@ -3,12 +3,10 @@
 
 from __future__ import annotations
 
-import asyncio
 import itertools
-import json
 import random
 import uuid
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -16,9 +14,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import httpx
-from aiokafka import AIOKafkaConsumer, TopicPartition
 from devstack import StackConfig, free_port
 from devstack.services import ServiceProcesses, ServiceSpec
+from servicekit.testing import eventually
+from servicekit.testing import read_topic_events as read_topic
 
 WIB = ZoneInfo("Asia/Jakarta")
 BKPSDM_NIP = "197001011995031001"
@@ -247,40 +246,6 @@ class Portal:
             "presensi knows the unit",
             body=body,
         )
-
-
-async def eventually(
-    check: Callable[[], Awaitable[bool]], *, timeout_s: float = 90.0, what: str = "condition"
-) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout_s
-    while not await check():
-        if loop.time() > deadline:
-            raise AssertionError(f"{what} did not happen within {timeout_s:.0f} s")
-        await asyncio.sleep(0.2)
-
-
-async def read_topic(bootstrap: str, topic: str) -> list[dict[str, Any]]:
-    """Every event on the topic, decoded, with its Kafka key and headers."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
-    await consumer.start()
-    try:
-        await consumer._client.force_metadata_update()
-        tps = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())]
-        consumer.assign(tps)
-        await consumer.seek_to_beginning(*tps)
-        end = await consumer.end_offsets(tps)
-        events: list[dict[str, Any]] = []
-        while any([await consumer.position(tp) < end[tp] for tp in tps]):
-            for batch in (await consumer.getmany(timeout_ms=500)).values():
-                for record in batch:
-                    event = json.loads(record.value or b"{}")
-                    event["_key"] = record.key.decode() if record.key else None
-                    event["_headers"] = {k: v.decode() for k, v in record.headers}
-                    events.append(event)
-        return events
-    finally:
-        await consumer.stop()
 
 
 async def event_on_topic(

@@ -8,11 +8,10 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-import uvicorn
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 from servicekit.migrations import upgrade
-from servicekit.runtime import ServiceRuntime, create_service_app
+from servicekit.runtime import ServiceRuntime, create_service_app, serve
 from starlette.routing import Route
 
 from gateway.api import devtoken, proxy, reads
@@ -114,10 +113,4 @@ def migrate(settings: GatewaySettings) -> None:
 def run() -> None:
     settings = GatewaySettings()
     migrate(settings)
-    uvicorn.run(
-        create_app(settings),
-        host=settings.host,
-        port=settings.port,
-        log_config=None,
-        timeout_graceful_shutdown=20,
-    )
+    serve(create_app(settings), settings)

@@ -4,9 +4,8 @@ upstream service (a real HTTP server on a free port), waiting."""
 from __future__ import annotations
 
 import asyncio
-import socket
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any
@@ -18,9 +17,11 @@ from aiokafka import AIOKafkaProducer
 from asn_schemas import new_event
 from asn_schemas.base import EventPayload
 from asn_schemas.envelope import CONTENT_TYPE, Envelope
+from devstack import free_port
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from gateway.settings import GatewaySettings
+from servicekit.testing import eventually
 
 BKPSDM_NIP = "197001011995031001"
 HEAD = "197505052000031002"
@@ -128,25 +129,6 @@ async def publish(bootstrap: str, *events: tuple[str, Envelope | bytes]) -> None
             )
     finally:
         await producer.stop()
-
-
-async def eventually(
-    check: Callable[[], Awaitable[bool]], *, timeout_s: float = 60.0, what: str = "condition"
-) -> None:
-    """Wait for an asynchronous outcome; the limit only guards against a hang."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout_s
-    while not await check():
-        if loop.time() > deadline:
-            raise AssertionError(f"{what} did not happen within {timeout_s:.0f} s")
-        await asyncio.sleep(0.1)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def at_wib(day: date, hour: int, minute: int) -> datetime:

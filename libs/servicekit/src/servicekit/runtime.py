@@ -153,3 +153,16 @@ def create_service_app(
     for router in routers:
         app.include_router(router)
     return app
+
+
+def serve(app: FastAPI, settings: ServiceSettings) -> None:
+    """Run a service's app under uvicorn the same way for every service."""
+    import uvicorn
+
+    uvicorn.run(
+        app,
+        host=settings.host,
+        port=settings.port,
+        log_config=None,  # servicekit's JSON logging already owns the root logger
+        timeout_graceful_shutdown=20,
+    )

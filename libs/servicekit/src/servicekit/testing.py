@@ -7,6 +7,8 @@ instead (ASN_TEST_BACKEND=local|containers forces one).
 
 from __future__ import annotations
 
+import asyncio
+import json
 import os
 import tempfile
 import uuid
@@ -16,11 +18,13 @@ from typing import Any
 
 import asyncpg
 import pytest
+from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.structs import ConsumerRecord
 from sqlmodel import SQLModel
 
 from servicekit.db import Database
 from servicekit.devkeys import ensure_dev_keys, mint_token
-from servicekit.kafka import ensure_topics
+from servicekit.kafka import ensure_topics, topic_partitions
 
 REPO_ROOT = Path(__file__).resolve().parents[4]
 
@@ -106,3 +110,46 @@ def token_for(dev_keys: tuple[Path, Path]) -> Callable[..., str]:
         return mint_token(private, sub=sub, roles=roles or ("pegawai",), unit_id=unit, ttl_s=ttl_s)
 
     return mint
+
+
+async def eventually(
+    check: Callable[[], Awaitable[bool]], *, timeout_s: float = 120.0, what: str = "condition"
+) -> None:
+    """Wait for an asynchronous outcome; the generous limit only guards against a hang."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout_s
+    while not await check():
+        if loop.time() > deadline:
+            raise AssertionError(f"{what} did not happen within {timeout_s:.0f} s")
+        await asyncio.sleep(0.1)
+
+
+async def read_topic_records(bootstrap: str, topic: str) -> list[ConsumerRecord[bytes, bytes]]:
+    """Every record now in the topic, partition by partition (no group, no commits)."""
+    tps = [TopicPartition(topic, p) for p in await topic_partitions(bootstrap, topic)]
+    if not tps:
+        return []
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    await consumer.start()
+    try:
+        consumer.assign(tps)
+        await consumer.seek_to_beginning(*tps)
+        end = await consumer.end_offsets(tps)
+        records: list[ConsumerRecord[bytes, bytes]] = []
+        while [tp for tp in tps if await consumer.position(tp) < end[tp]]:
+            for batch in (await consumer.getmany(timeout_ms=500)).values():
+                records.extend(batch)
+        return records
+    finally:
+        await consumer.stop()
+
+
+async def read_topic_events(bootstrap: str, topic: str) -> list[dict[str, Any]]:
+    """Every event now in the topic, decoded, with its Kafka key (`_key`) and `_headers`."""
+    events: list[dict[str, Any]] = []
+    for record in await read_topic_records(bootstrap, topic):
+        event: dict[str, Any] = json.loads(record.value or b"{}")
+        event["_key"] = record.key.decode() if record.key else None
+        event["_headers"] = {k: bytes(v).decode() for k, v in record.headers or ()}
+        events.append(event)
+    return events

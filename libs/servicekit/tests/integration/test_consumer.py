@@ -13,14 +13,14 @@ from asn_schemas import new_event
 from servicekit.consumer import ConsumerRunner
 from servicekit.deadletter import dlq_topic, replay_dead_letters
 from servicekit.metrics import EVENTS_CONSUMED
+from servicekit.testing import eventually
+from servicekit.testing import read_topic_records as read_topic
 from servicekit_testdomain import (
     SOURCE,
     Effect,
     NoteWritten,
     count,
-    eventually,
     produce_raw,
-    read_topic,
     record_effect,
 )
 

@@ -12,6 +12,8 @@ from servicekit.context import bound_context
 from servicekit.identity import Identity
 from servicekit.relay import OutboxRelay
 from servicekit.tables import OutboxRecord
+from servicekit.testing import eventually
+from servicekit.testing import read_topic_records as read_topic
 from servicekit.tracing import parse_traceparent
 from servicekit.uow import UnitOfWork
 from servicekit_testdomain import (
@@ -20,8 +22,6 @@ from servicekit_testdomain import (
     Note,
     NoteWritten,
     count,
-    eventually,
-    read_topic,
 )
 
 pytestmark = pytest.mark.integration

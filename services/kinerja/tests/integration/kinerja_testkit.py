@@ -4,15 +4,14 @@ replica over Kafka, and the SKP/appraisal flows driven over HTTP."""
 from __future__ import annotations
 
 import asyncio
-import json
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 import httpx
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka import AIOKafkaProducer
 from asn_schemas import CONTENT_TYPE, EventPayload, new_event
 from asn_schemas.golongan import GolonganPns, Pangkat
 from asn_schemas.pegawai import (
@@ -30,6 +29,8 @@ from asn_schemas.pegawai import (
 from kinerja.main import create_app, migrate
 from kinerja.settings import KinerjaSettings
 from servicekit.db import Database
+from servicekit.testing import eventually
+from servicekit.testing import read_topic_events as read_topic
 from sqlalchemy import text
 
 BKPSDM_NIP = "197001011995031001"
@@ -129,44 +130,6 @@ async def publish(
         )
     finally:
         await producer.stop()
-
-
-async def read_topic(bootstrap: str, topic: str) -> list[dict[str, Any]]:
-    """Every event on the topic (all partitions), decoded, with its key and headers."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
-    await consumer.start()
-    try:
-        await consumer._client.force_metadata_update()
-        tps = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())]
-        consumer.assign(tps)
-        await consumer.seek_to_beginning(*tps)
-        end = await consumer.end_offsets(tps)
-        events: list[dict[str, Any]] = []
-        while True:
-            positions = [await consumer.position(tp) for tp in tps]
-            if all(pos >= end[tp] for pos, tp in zip(positions, tps, strict=True)):
-                break
-            for batch in (await consumer.getmany(timeout_ms=500)).values():
-                for record in batch:
-                    event = json.loads(record.value)
-                    event["_key"] = record.key.decode() if record.key else None
-                    event["_headers"] = {k: v.decode() for k, v in record.headers}
-                    events.append(event)
-        return events
-    finally:
-        await consumer.stop()
-
-
-async def eventually(
-    check: Callable[[], Awaitable[bool]], *, timeout_s: float = 120.0, what: str = "condition"
-) -> None:
-    """Wait for an asynchronous outcome; the limit only guards against a hang."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout_s
-    while not await check():
-        if loop.time() > deadline:
-            raise AssertionError(f"{what} did not happen within {timeout_s:.0f} s")
-        await asyncio.sleep(0.1)
 
 
 def unit_snapshot(unit_id: uuid.UUID, parent: uuid.UUID | None = None) -> UnitSnapshot:

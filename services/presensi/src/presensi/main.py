@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import uvicorn
 from fastapi import FastAPI
 from servicekit.migrations import upgrade
-from servicekit.runtime import create_service_app
+from servicekit.runtime import create_service_app, serve
 
 from presensi.api import attendance, calendar, leave
 from presensi.consumers import consumer_specs
@@ -40,10 +39,4 @@ def migrate(settings: PresensiSettings) -> None:
 def run() -> None:
     settings = PresensiSettings()
     migrate(settings)
-    uvicorn.run(
-        create_app(settings),
-        host=settings.host,
-        port=settings.port,
-        log_config=None,  # servicekit's JSON logging already owns the root logger
-        timeout_graceful_shutdown=20,
-    )
+    serve(create_app(settings), settings)

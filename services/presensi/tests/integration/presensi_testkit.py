@@ -3,21 +3,21 @@ events published on the test's own topic, and Kafka reads."""
 
 from __future__ import annotations
 
-import asyncio
-import json
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
 import httpx
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka import AIOKafkaProducer
 from asn_schemas import CONTENT_TYPE, Envelope, EventPayload, new_event
 from asn_schemas.pegawai import EmployeeSnapshot, UnitSnapshot
 from presensi.domain.calendar import WIB
 from presensi.settings import PresensiSettings
 from servicekit.db import Database
+from servicekit.testing import eventually
+from servicekit.testing import read_topic_events as read_topic
 from sqlalchemy import text
 
 BKPSDM_NIP = "197001011995031001"
@@ -133,43 +133,6 @@ class Service:
 
         await eventually(done, what=f"{expected} events published")
         return await read_topic(self.bootstrap, self.settings.events_topic or "")
-
-
-async def read_topic(bootstrap: str, topic: str) -> list[dict[str, Any]]:
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
-    await consumer.start()
-    try:
-        await consumer._client.force_metadata_update()
-        tps = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())]
-        consumer.assign(tps)
-        await consumer.seek_to_beginning(*tps)
-        end = await consumer.end_offsets(tps)
-        events: list[dict[str, Any]] = []
-        while True:
-            positions = [await consumer.position(tp) for tp in tps]
-            if all(pos >= end[tp] for pos, tp in zip(positions, tps, strict=True)):
-                break
-            for batch in (await consumer.getmany(timeout_ms=500)).values():
-                for record in batch:
-                    event = json.loads(record.value)
-                    event["_key"] = record.key.decode() if record.key else None
-                    event["_headers"] = {k: v.decode() for k, v in record.headers}
-                    events.append(event)
-        return events
-    finally:
-        await consumer.stop()
-
-
-async def eventually(
-    check: Callable[[], Awaitable[bool]], *, timeout_s: float = 60.0, what: str = "condition"
-) -> None:
-    """Wait for an asynchronous outcome; the limit only guards against a hang."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout_s
-    while not await check():
-        if loop.time() > deadline:
-            raise AssertionError(f"{what} did not happen within {timeout_s:.0f} s")
-        await asyncio.sleep(0.1)
 
 
 def unit(code: str) -> UnitSnapshot:
