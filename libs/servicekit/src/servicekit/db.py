@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+
+import asyncpg
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -22,6 +25,9 @@ class Database:
             url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True, echo=echo
         )
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
+        self._raw_pool: asyncpg.Pool | None = None
+        self._raw_pool_lock = asyncio.Lock()
+        self.raw_pool_size = 4
 
     @property
     def asyncpg_dsn(self) -> str:
@@ -32,9 +38,34 @@ class Database:
         """A session for queries; it never commits, so whatever it might change is dropped."""
         return self.sessionmaker()
 
+    async def raw_pool(self) -> asyncpg.Pool:
+        """asyncpg without SQLAlchemy, for the few hot paths measured to need it.
+
+        Made on first use. Its release skips asyncpg's reset query (a round trip per
+        use): whoever takes a connection from it must leave no session state behind
+        (no SET, LISTEN, session advisory lock or open cursor).
+        """
+        if self._raw_pool is None:
+            async with self._raw_pool_lock:
+                if self._raw_pool is None:
+                    self._raw_pool = await asyncpg.create_pool(
+                        self.asyncpg_dsn,
+                        min_size=1,
+                        max_size=self.raw_pool_size,
+                        reset=_leave_as_is,
+                    )
+        return self._raw_pool
+
     async def ping(self) -> None:
         async with self.engine.connect() as conn:
             await conn.execute(text("SELECT 1"))
 
     async def dispose(self) -> None:
+        if self._raw_pool is not None:
+            await self._raw_pool.close()
+            self._raw_pool = None
         await self.engine.dispose()
+
+
+async def _leave_as_is(_conn: asyncpg.Connection) -> None:
+    """The raw pool's reset: nothing (see `Database.raw_pool`)."""

@@ -38,18 +38,23 @@ def fingerprint(method: str, path: str, body: Any) -> str:
     return hashlib.sha256(f"{method} {path}\n{canonical}".encode()).hexdigest()
 
 
+def check_fingerprint(stored: str, fp: str) -> None:
+    """A key replays only the request it was first sent with."""
+    if stored != fp:
+        raise invalid(
+            "idempotency_key_reused",
+            "Idempotency-Key ini sudah dipakai untuk permintaan yang berbeda.",
+            field="Idempotency-Key",
+        )
+
+
 async def claim(session: AsyncSession, who: Identity, key: str, fp: str) -> JSONResponse | None:
     """None when this request owns the key; else the stored response to replay."""
     params = {"actor": who.sub, "key": key}
     if (await session.execute(_CLAIM, {**params, "fp": fp})).first() is not None:
         return None
     row = (await session.execute(_READ, params)).one()
-    if row.fingerprint != fp:
-        raise invalid(
-            "idempotency_key_reused",
-            "Idempotency-Key ini sudah dipakai untuk permintaan yang berbeda.",
-            field="Idempotency-Key",
-        )
+    check_fingerprint(row.fingerprint, fp)
     headers = {"Idempotent-Replayed": "true"}
     if row.etag:
         headers["ETag"] = row.etag

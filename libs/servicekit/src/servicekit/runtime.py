@@ -45,6 +45,7 @@ class ServiceRuntime:
             name=f"{settings.service_name}-relay",
             batch_size=settings.relay_batch_size,
             poll_interval_s=settings.relay_poll_interval_s,
+            linger_s=settings.relay_linger_s,
         )
         self.consumers = [
             ConsumerRunner(
@@ -145,7 +146,15 @@ def create_service_app(
             await runtime.stop()
             log.info("service stopped")
 
-    app = FastAPI(title=title, description=description, version="1.0.0", lifespan=lifespan)
+    app = FastAPI(
+        title=title,
+        description=description,
+        version="1.0.0",
+        lifespan=lifespan,
+        # Traces and metrics are servicekit's (traceparent, Prometheus); FastAPI's built-in
+        # OpenTelemetry hooks would only ask for providers on every request.
+        telemetry={"tracing": False, "metrics": False, "logs": False},
+    )
     app.state.runtime = runtime
     app.state.jwt_verifier = JwtVerifier.from_settings(settings)
     install_web_defaults(app, {"database": runtime.db.ping, "kafka": runtime.kafka_ready})
@@ -155,12 +164,18 @@ def create_service_app(
     return app
 
 
-def serve(app: FastAPI, settings: ServiceSettings) -> None:
-    """Run a service's app under uvicorn the same way for every service."""
+def serve(factory: str, settings: ServiceSettings) -> None:
+    """Run a service under uvicorn the same way for every service.
+
+    `factory` is the import path of its `create_app` (`"presensi.main:create_app"`):
+    with `ASN_WORKERS` > 1 each worker process builds its own app from it.
+    """
     import uvicorn
 
     uvicorn.run(
-        app,
+        factory,
+        factory=True,
+        workers=settings.workers,
         host=settings.host,
         port=settings.port,
         log_config=None,  # servicekit's JSON logging already owns the root logger

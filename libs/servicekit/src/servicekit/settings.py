@@ -30,6 +30,13 @@ class ServiceSettings(BaseSettings):
     host: str = Field(default="127.0.0.1", description="0.0.0.0 in a container")
     port: int = Field(default=8000, ge=1, le=65535)
     max_body_bytes: int = Field(default=64 * 1024, ge=1024, description="larger bodies get 413")
+    workers: int = Field(
+        default=1,
+        ge=1,
+        le=32,
+        description="uvicorn worker processes; each runs the relay and consumers as well "
+        "(the relay's lock lets one publish at a time, the consumer group shares partitions)",
+    )
     log_level: str = "INFO"
     log_json: bool = True
 
@@ -42,6 +49,9 @@ class ServiceSettings(BaseSettings):
     relay_enabled: bool = True
     relay_batch_size: int = Field(default=500, ge=1, le=10_000)
     relay_poll_interval_s: float = Field(default=2.0, gt=0)
+    relay_linger_s: float = Field(
+        default=0.005, ge=0, le=1, description="wait after a NOTIFY so a burst shares a batch"
+    )
 
     consumer_max_attempts: int = Field(default=5, ge=1)
     consumer_backoff_initial_s: float = Field(default=0.2, ge=0)

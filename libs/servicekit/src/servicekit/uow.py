@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from types import TracebackType
-from typing import Self
+from typing import Any, Self
 
 from asn_schemas import Envelope, EventPayload, new_event
 from sqlalchemy import insert, text
@@ -86,20 +86,22 @@ class UnitOfWork:
     async def _write_outbox(self, session: AsyncSession) -> None:
         if not self._events:
             return
-        rows = [
-            {
-                "event_id": envelope.id,
-                "topic": topic,
-                "key": envelope.subject,
-                "event_type": envelope.type,
-                "traceparent": envelope.traceparent,
-                "payload": envelope.model_dump(mode="json", exclude_none=True),
-            }
-            for topic, envelope in self._events
-        ]
+        rows = [outbox_row(topic, envelope) for topic, envelope in self._events]
         await session.execute(insert(OutboxRecord), rows)
         # Delivered by PostgreSQL only at commit, so the relay never wakes for a rollback.
         await session.execute(text("SELECT pg_notify(:channel, '')"), {"channel": OUTBOX_CHANNEL})
+
+
+def outbox_row(topic: str, envelope: Envelope) -> dict[str, Any]:
+    """An event as the relay reads it back: the `outbox` table's columns, key = subject."""
+    return {
+        "event_id": envelope.id,
+        "topic": topic,
+        "key": envelope.subject,
+        "event_type": envelope.type,
+        "traceparent": envelope.traceparent,
+        "payload": envelope.model_dump(mode="json", exclude_none=True),
+    }
 
 
 UnitOfWorkFactory = Callable[[Identity], UnitOfWork]

@@ -1,14 +1,12 @@
-"""Check-in and check-out (the hot path: SQLAlchemy Core text, one lookup, one insert),
-official travel, closing a day, and monthly recaps."""
+"""Check-out and what check-in shares with it: the person's context for the day, the
+position, and the self-only rule. Check-in itself is `presensi.checkin` (group commit)."""
 
 from __future__ import annotations
 
-import uuid
 from datetime import date, datetime, time
 from typing import Any
 
 from asn_schemas.presensi import (
-    AttendanceCheckedInV1,
     AttendanceCheckedOutV1,
     EarlyCategory,
 )
@@ -18,7 +16,7 @@ from servicekit.uow import UnitOfWork
 from sqlalchemy import text
 
 from presensi.domain.calendar import WIB, business_date
-from presensi.domain.classify import early_category, late_category, minutes_early, minutes_late
+from presensi.domain.classify import early_category, minutes_early
 from presensi.domain.geo import check_geofence
 from presensi.domain.schedules import Schedule, days_from_json, schedule_for
 
@@ -38,15 +36,6 @@ _LOOKUP = text(
      WHERE e.nip = :nip
     """
 )
-_INSERT_IN = text(
-    """
-    INSERT INTO attendance (id, nip, date, unit_code, checked_in_at, scheduled_start,
-        scheduled_end, minutes_late, late_category, in_inside_geofence, in_distance_m)
-    VALUES (:id, :nip, :day, :unit, :at, :start, :end, :late, :cat, :inside, :dist)
-    ON CONFLICT (nip, date) DO NOTHING
-    RETURNING id
-    """
-)
 _CHECK_OUT = text(
     """
     UPDATE attendance SET checked_out_at = :at, minutes_early = :early, early_category = :cat,
@@ -57,7 +46,7 @@ _CHECK_OUT = text(
 )
 
 
-def _schedules(raw: list[dict[str, Any]]) -> list[Schedule]:
+def schedules_from_json(raw: list[dict[str, Any]]) -> list[Schedule]:
     return [
         Schedule(
             kind=r["kind"],
@@ -78,84 +67,26 @@ async def _context(uow: UnitOfWork, nip: str, day: date) -> tuple[Any, Schedule]
         raise conflict(
             "employee_not_active", f"Status pegawai {row.status}: presensi tidak dicatat."
         )
-    schedule = schedule_for(_schedules(row.schedules), row.unit_code, day)
+    schedule = schedule_for(schedules_from_json(row.schedules), row.unit_code, day)
     if row.holiday or schedule.hours_on(day) is None:
         raise invalid("not_a_working_day", f"{day.isoformat()} bukan hari kerja.", field="date")
     return row, schedule
 
 
-def _position(body: Any) -> tuple[float, float] | None:
+def position(body: Any) -> tuple[float, float] | None:
     if body is None or body.latitude is None or body.longitude is None:
         return None
     return body.latitude, body.longitude
 
 
-def _self_only(who: Identity, body: Any) -> str:
+def self_only(who: Identity, body: Any) -> str:
     if body is not None and body.nip is not None and body.nip != who.sub:
         raise forbidden("Presensi hanya dapat dicatat untuk diri sendiri.")
     return who.sub
 
 
-async def check_in(uow: UnitOfWork, who: Identity, body: Any, now: datetime) -> dict[str, Any]:
-    nip = _self_only(who, body)
-    day = business_date(now)
-    row, schedule = await _context(uow, nip, day)
-    hours = schedule.hours_on(day)
-    assert hours is not None
-    late = minutes_late(now.astimezone(WIB), hours.start)
-    category = late_category(late)
-    fence = check_geofence(
-        _position(body),
-        (row.latitude, row.longitude) if row.latitude is not None else None,
-        row.geofence_radius_m,
-        body.accuracy_m if body is not None else None,
-    )
-    attendance_id = uuid.uuid4()
-    params = {
-        "id": attendance_id,
-        "nip": nip,
-        "day": day,
-        "unit": row.unit_code,
-        "at": now,
-        "start": hours.start.strftime("%H:%M"),
-        "end": hours.end.strftime("%H:%M"),
-        "late": late,
-        "cat": category.value if category else None,
-        "inside": fence.inside,
-        "dist": fence.distance_m,
-    }
-    if (await uow.session.execute(_INSERT_IN, params)).first() is None:
-        raise conflict("already_checked_in", f"Sudah presensi masuk pada {day.isoformat()}.")
-    uow.add_event(
-        AttendanceCheckedInV1(
-            attendance_id=attendance_id,
-            nip=nip,
-            unit_code=row.unit_code,
-            date=day,
-            checked_in_at=now,
-            scheduled_start=hours.start,
-            minutes_late=late,
-            late_category=category,
-            inside_geofence=fence.inside,
-            distance_m=fence.distance_m,
-        ),
-        subject=nip,
-    )
-    return {
-        "id": str(attendance_id),
-        "nip": nip,
-        "date": day.isoformat(),
-        "checked_in_at": now.isoformat(),
-        "scheduled_start": params["start"],
-        "minutes_late": late,
-        "late_category": params["cat"],
-        "inside_geofence": fence.inside,
-        "distance_m": fence.distance_m,
-    }
-
-
 async def check_out(uow: UnitOfWork, who: Identity, body: Any, now: datetime) -> dict[str, Any]:
-    nip = _self_only(who, body)
+    nip = self_only(who, body)
     day = business_date(now)
     row, schedule = await _context(uow, nip, day)
     hours = schedule.hours_on(day)
@@ -163,7 +94,7 @@ async def check_out(uow: UnitOfWork, who: Identity, body: Any, now: datetime) ->
     early = minutes_early(now.astimezone(WIB), hours.end)
     category: EarlyCategory | None = early_category(early)
     fence = check_geofence(
-        _position(body),
+        position(body),
         (row.latitude, row.longitude) if row.latitude is not None else None,
         row.geofence_radius_m,
         body.accuracy_m if body is not None else None,

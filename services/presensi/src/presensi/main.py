@@ -9,6 +9,7 @@ from servicekit.migrations import upgrade
 from servicekit.runtime import create_service_app, serve
 
 from presensi.api import attendance, calendar, leave
+from presensi.checkin import check_ins
 from presensi.consumers import consumer_specs
 from presensi.domain.calendar import Clock, system_clock
 from presensi.settings import PresensiSettings
@@ -29,6 +30,7 @@ def create_app(settings: PresensiSettings | None = None, *, clock: Clock = syste
         consumers=consumer_specs(settings),
     )
     app.state.clock = clock
+    app.state.check_ins = check_ins(app.state.runtime.db)
     return app
 
 
@@ -39,4 +41,4 @@ def migrate(settings: PresensiSettings) -> None:
 def run() -> None:
     settings = PresensiSettings()
     migrate(settings)
-    serve(create_app(settings), settings)
+    serve("presensi.main:create_app", settings)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
-from presensi_testkit import DINKES_LOCATION, HEAD, MID, OTHER, STAFF, Service
+from presensi_testkit import DINKES_LOCATION, HEAD, MID, OTHER, PPPK, STAFF, Service
 
 pytestmark = pytest.mark.integration
 
@@ -27,6 +29,54 @@ async def test_check_in_is_idempotent_and_uses_the_server_clock(city: Service) -
     assert again.status_code == 409 and again.json()["code"] == "already_checked_in"
     assert again.headers["content-type"].startswith("application/problem+json")
     assert await city.counts() == before
+
+
+async def test_check_ins_arriving_together_each_get_their_own_answer(city: Service) -> None:
+    """07:30 at the city hall: many phones at once share commits, never each other's fate."""
+    stranger = "199901012020011009"  # has a token, but pegawai never registered them
+    rush = {
+        "head": city.call("POST", "/attendance/check-in", INSIDE, as_=(HEAD,), headers=key("h")),
+        "head again": city.call(
+            "POST", "/attendance/check-in", INSIDE, as_=(HEAD,), headers=key("h")
+        ),
+        "mid": city.call("POST", "/attendance/check-in", None, as_=(MID,)),
+        "staff": city.call("POST", "/attendance/check-in", None, as_=ME),
+        "staff twice": city.call("POST", "/attendance/check-in", None, as_=ME),
+        "pppk for other": city.call("POST", "/attendance/check-in", {"nip": OTHER}, as_=(PPPK,)),
+        "stranger": city.call(
+            "POST", "/attendance/check-in", None, as_=(stranger,), headers=key("s")
+        ),
+        "other": city.call("POST", "/attendance/check-in", INSIDE, as_=(OTHER,), headers=key("o")),
+    }
+    answers = dict(zip(rush, await asyncio.gather(*rush.values()), strict=True))
+    status = {name: a.status_code for name, a in answers.items()}
+
+    assert status["head"] == status["head again"] == 201
+    assert answers["head"].json() == answers["head again"].json()
+    replayed = [answers[n].headers.get("Idempotent-Replayed") for n in ("head", "head again")]
+    assert sorted(replayed, key=str) == ["true", None] or sorted(replayed, key=str) == [
+        None,
+        "true",
+    ]
+    assert status["mid"] == status["other"] == 201
+    assert sorted([status["staff"], status["staff twice"]]) == [201, 409]
+    assert status["pppk for other"] == 403
+    assert status["stranger"] == 404 and answers["stranger"].json()["code"] == "employee_not_found"
+    counts = await city.counts()
+    assert counts["attendance"] == counts["outbox"] == 4
+    # Only the keys of check-ins that happened are remembered; a refused one is not.
+    assert counts["idempotency_key"] == 2
+    retry = await city.call("POST", "/attendance/check-in", None, as_=(stranger,), headers=key("s"))
+    assert retry.status_code == 404
+
+    events = await city.published_events(4)
+    checked_in = [e for e in events if e["type"] == "presensi.attendance.checked_in.v1"]
+    assert sorted(e["subject"] for e in checked_in) == sorted([HEAD, MID, STAFF, OTHER])
+    assert all(e["actor"] == e["subject"] and e["traceparent"] for e in checked_in)
+
+
+def key(name: str) -> dict[str, str]:
+    return {"Idempotency-Key": f"phone-{name}"}
 
 
 async def test_refusals_change_nothing(city: Service) -> None:

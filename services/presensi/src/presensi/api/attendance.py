@@ -7,8 +7,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
+from servicekit import idempotency
 from servicekit.auth import CurrentIdentity
 from servicekit.commands import IdempotencyKey, Outcome, run_command
+from servicekit.context import current_traceparent
+from servicekit.groupcommit import GroupCommit
 from servicekit.identity import Identity
 from servicekit.problems import conflict, forbidden, invalid
 from servicekit.runtime import Runtime
@@ -17,6 +20,7 @@ from sqlalchemy import text
 
 from presensi import access, attendance, closing, store
 from presensi.api.schemas import CheckBody, OfficialTravelBody, now
+from presensi.checkin import Answer, CheckIn
 from presensi.domain.calendar import business_date, days
 from presensi.models import OfficialTravel
 from presensi.settings import PresensiSettings
@@ -35,13 +39,29 @@ async def check_in(
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     """Check in for yourself now (server clock, WIB); outside the geofence is flagged."""
-
-    async def action(uow: UnitOfWork) -> Outcome:
-        return await attendance.check_in(uow, who, body, clock), 1
-
-    return await run_command(
-        runtime, who, request, body=body, key=idempotency_key, action=action, status_code=201
+    fp = None
+    if idempotency_key is not None:
+        dumped = body.model_dump(mode="json", exclude_unset=True) if body else None
+        fp = idempotency.fingerprint(request.method, request.url.path, dumped)
+    desk: GroupCommit[CheckIn, Answer] = request.app.state.check_ins
+    answer = await desk.submit(
+        CheckIn(
+            nip=attendance.self_only(who, body),
+            actor=who.sub,
+            at=clock,
+            position=attendance.position(body),
+            accuracy_m=body.accuracy_m if body is not None else None,
+            idempotency_key=idempotency_key,
+            fingerprint=fp,
+            traceparent=str(current_traceparent().child()),
+            source=runtime.settings.source,
+            topic=runtime.settings.topic,
+        )
     )
+    headers = {"ETag": answer.etag} if answer.etag else {}
+    if answer.replayed:
+        headers["Idempotent-Replayed"] = "true"
+    return JSONResponse(answer.body, status_code=answer.status, headers=headers)
 
 
 @router.post("/attendance/check-out")
