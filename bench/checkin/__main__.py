@@ -1,10 +1,10 @@
-"""`python -m bench.checkin [--quick] [--prototype] [--profile]`: one table, and JSON.
+"""`python -m bench.checkin [--quick] [--profile]`: one table, and JSON.
 
 Order: stack up; presensi's migrations; employees, units and an every-day schedule by SQL;
 tokens minted; pgbench (the anchor) while no service runs, its outbox rows then marked
 published; `python -m presensi` (one uvicorn worker, relay and consumer running as in
 `make run`) saturated, then paced at half that rate, then saturated without
-Idempotency-Key; [prototypes]; pgbench again. The ratio uses the mean of both pgbench runs.
+Idempotency-Key; pgbench again. The ratio uses the mean of both pgbench runs.
 """
 
 from __future__ import annotations
@@ -29,7 +29,6 @@ from bench.checkin.cpu import Pids
 from bench.checkin.env import DATABASE, ServiceProcess, bench_stack, dev_keys, running
 from bench.checkin.measure import Requests, Summary, measure_paced, measure_saturated
 from bench.checkin.pgbench import PgbenchResult, run_pgbench
-from bench.checkin.prototype import VARIANTS
 from bench.checkin.report import Row, ratio, render_table, write_json
 from bench.checkin.seed import migrate, seed_city, wib_now_text
 from bench.checkin.tokens import mint_tokens
@@ -73,7 +72,6 @@ QUICK = Profile(
     paced_s=4,
     paced_connections=32,
 )
-PROTOTYPE_EMPLOYEES = 70_000
 
 
 def say(message: str) -> None:
@@ -90,13 +88,12 @@ async def _mark_published(dsn: str) -> None:
         await conn.close()
 
 
-def prepare(stack: Stack, profile: Profile, *, prototype: bool) -> list[str]:
+def prepare(stack: Stack, profile: Profile) -> list[str]:
     """Schema, city and one token per employee."""
     dsn = stack.postgres.dsn(DATABASE)
     started = time.perf_counter()
     migrate(dsn)
-    extra = profile.employees if profile is QUICK else PROTOTYPE_EMPLOYEES
-    city = asyncio.run(seed_city(dsn, employees=profile.employees + (extra if prototype else 0)))
+    city = asyncio.run(seed_city(dsn, employees=profile.employees))
     private_key, _ = dev_keys(stack)
     tokens = mint_tokens(private_key, city.nips)
     say(
@@ -250,14 +247,13 @@ def build_rows(
     return rows
 
 
-def notes(profile: Profile, results: dict[str, Any]) -> list[str]:
+def notes(profile: Profile, results: dict[str, Any], workers: int) -> list[str]:
     sat = results["service"]["saturated"]
     cpu = sat.cpu_ms_per_request
     pgbench = results["pgbench"]
-    prototypes = list(results.get("prototypes", {}).items())
     pgbench_cpu = pgbench["before"]["cpu_ms_per_tx"]
     return [
-        f"service: `python -m presensi`, 1 uvicorn worker (its entry point), relay and "
+        f"service: `python -m presensi`, ASN_WORKERS={workers} uvicorn worker(s), relay and "
         f"consumer running; {profile.connections} keep-alive connections, "
         f"{profile.saturated_s:.0f} s after {profile.warm_up_s:.0f} s warm-up; each request "
         "a distinct employee (own token), inside the geofence.",
@@ -273,17 +269,8 @@ def notes(profile: Profile, results: dict[str, Any]) -> list[str]:
         + ", ".join(f"{name} {value:.2f}" for name, value in cpu.items())
         + "; per pgbench tx: "
         + ", ".join(f"{name} {value:.2f}" for name, value in pgbench_cpu.items()),
-        *(
-            f"{variant}: CPU ms per check-in: "
-            + ", ".join(f"{k} {v:.2f}" for k, v in measured["saturated"].cpu_ms_per_request.items())
-            for variant, measured in results.get("prototypes", {}).items()
-        ),
         "errors (non-201 answers or dropped connections): "
-        + ", ".join(
-            f"{group} {name} {s.errors}"
-            for group, measured in [("presensi", results["service"]), *prototypes]
-            for name, s in measured.items()
-        ),
+        + ", ".join(f"{name} {s.errors}" for name, s in results["service"].items()),
     ]
 
 
@@ -291,9 +278,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench.checkin", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="a short smoke run (~1 min)")
     parser.add_argument(
-        "--prototype",
-        action="store_true",
-        help="also measure the proposed changes (bench/checkin/prototype.py), ~+2 min",
+        "--workers", type=int, default=1, help="uvicorn workers of presensi (ASN_WORKERS)"
     )
     parser.add_argument(
         "--profile",
@@ -313,27 +298,19 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, Any] = {}
     with bench_stack() as stack:
         say(f"stack up in {time.perf_counter() - clock:.1f} s: {stack.config.state_dir}")
-        tokens = prepare(stack, profile, prototype=args.prototype)
+        tokens = prepare(stack, profile)
         # Before and after the service: other work on the machine moves both alike.
         before = anchor(stack, profile, "before")
         with_notify = anchor(stack, profile, "+ NOTIFY", notify=True)
         employees = iter(tokens)
-        with running(stack, "presensi", name="presensi") as service:
+        workers = {"ASN_WORKERS": str(args.workers)}
+        with running(stack, "presensi", name="presensi", extra_env=workers) as service:
             requests = Requests(service.port, employees)
             results["service"] = measure_service(stack, service, requests, profile)
             if args.profile:
                 from bench.checkin.profiler import profile_saturated
 
                 results["profile"] = profile_saturated(stack, service, requests, profile)
-        if args.prototype:
-            results["prototypes"] = {}
-            for variant in VARIANTS:
-                env = {"BENCH_CHECKIN_VARIANT": variant}
-                with running(stack, "bench.checkin.prototype", name=variant, extra_env=env) as p:
-                    requests = Requests(p.port, employees)
-                    results["prototypes"][variant] = measure_service(
-                        stack, p, requests, profile, without_key=variant == VARIANTS[-1]
-                    )
         after = anchor(stack, profile, "after")
     pgbench_tps = round((before.tps + after.tps) / 2, 1)
     results["pgbench"] = {
@@ -344,13 +321,11 @@ def main(argv: list[str] | None = None) -> int:
     }
     duration = time.perf_counter() - clock
     rows = build_rows(pgbench_tps, results["service"], notify_tps=with_notify.tps)
-    for variant, measured in results.get("prototypes", {}).items():
-        rows += build_rows(pgbench_tps, measured, label=variant)
     document = {
         "started_at": started_at.isoformat(),
         "duration_s": round(duration, 1),
         "profile": "quick" if args.quick else "full",
-        "uvicorn_workers": 1,
+        "uvicorn_workers": args.workers,
         "machine": {
             "cpus": os.cpu_count(),
             "python": platform.python_version(),
@@ -364,7 +339,7 @@ def main(argv: list[str] | None = None) -> int:
     path = write_json(document, rows, started_at)
     print()
     print(render_table(rows))
-    for line in notes(profile, results):
+    for line in notes(profile, results, args.workers):
         print(f"  · {line}")
     load = ", ".join(f"{x:.1f}" for x in load_before)
     print(f"  · load average before: {load} (2 shared cores: ±15–30 % between runs)")

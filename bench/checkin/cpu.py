@@ -55,7 +55,7 @@ class CpuSample:
     def take(cls, pids: Pids) -> CpuSample:
         own = os.times()
         return cls(
-            service=process_seconds(pids.service),
+            service=process_seconds(pids.service, with_children=True),  # uvicorn workers
             postgres=process_seconds(pids.postgres, with_children=True),
             kafka=process_seconds(pids.kafka, with_children=True),
             client=own.user + own.system,
