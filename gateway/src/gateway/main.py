@@ -113,4 +113,4 @@ def migrate(settings: GatewaySettings) -> None:
 def run() -> None:
     settings = GatewaySettings()
     migrate(settings)
-    serve(create_app(settings), settings)
+    serve("gateway.main:create_app", settings)

@@ -36,4 +36,4 @@ def migrate(settings: KinerjaSettings) -> None:
 def run() -> None:
     settings = KinerjaSettings()
     migrate(settings)
-    serve(create_app(settings), settings)
+    serve("kinerja.main:create_app", settings)

@@ -34,4 +34,4 @@ def migrate(settings: PegawaiSettings) -> None:
 def run() -> None:
     settings = PegawaiSettings()
     migrate(settings)
-    serve(create_app(settings), settings)
+    serve("pegawai.main:create_app", settings)
