@@ -12,14 +12,15 @@ from pathlib import Path
 
 import jwt
 from cryptography.hazmat.primitives.serialization import load_pem_private_key
-from servicekit.devkeys import DEV_AUDIENCE, DEV_ISSUER
+from servicekit.devkeys import DEV_AUDIENCE, DEV_ISSUER, signing_algorithm
 
 
 def mint_tokens(private_key_file: Path, subs: Sequence[str], ttl_s: int = 3600) -> list[str]:
-    key = load_pem_private_key(private_key_file.read_bytes(), password=None)
+    pem = private_key_file.read_bytes()
+    key, algorithm = load_pem_private_key(pem, password=None), signing_algorithm(pem)
     now = int(time.time())
     base = {"iss": DEV_ISSUER, "aud": DEV_AUDIENCE, "roles": ["pegawai"], "iat": now}
     return [
-        jwt.encode({**base, "sub": sub, "exp": now + ttl_s}, key, algorithm="EdDSA")  # type: ignore[arg-type]
+        jwt.encode({**base, "sub": sub, "exp": now + ttl_s}, key, algorithm=algorithm)  # type: ignore[arg-type]
         for sub in subs
     ]

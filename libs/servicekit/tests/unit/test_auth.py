@@ -19,7 +19,7 @@ def keys(tmp_path):
 @pytest.fixture
 def verifier(keys):
     return JwtVerifier(
-        issuer=DEV_ISSUER, audience=DEV_AUDIENCE, algorithms=("EdDSA",), public_key_pem=keys[1]
+        issuer=DEV_ISSUER, audience=DEV_AUDIENCE, algorithms=("RS256",), public_key_pem=keys[1]
     )
 
 
@@ -48,7 +48,7 @@ async def test_wrong_audience_issuer_or_expiry_is_refused(keys, verifier, change
         "exp": int(time.time()) + 60,
     }
     claims.update(change)
-    token = jwt.encode(claims, keys[0], algorithm="EdDSA")
+    token = jwt.encode(claims, keys[0], algorithm="RS256")
     with pytest.raises(ProblemError) as error:
         await verifier.verify(token)
     assert error.value.status == 401 and error.value.code == "unauthenticated", reason
@@ -86,10 +86,35 @@ def test_dev_keys_are_generated_once(tmp_path):
 
 
 async def test_a_verified_token_is_refused_once_it_expires_even_if_cached(keys, verifier):
-    token = mint_token(keys[0], sub="198503152010011001", roles=["pegawai"], ttl_s=1)
+    # `exp` is whole seconds: a 1 s token may be valid for only a moment, so give it 3.
+    token = mint_token(keys[0], sub="198503152010011001", roles=["pegawai"], ttl_s=3)
     assert (await verifier.verify(token)).sub == "198503152010011001"
     assert (await verifier.verify(token)).sub == "198503152010011001"  # from the cache
-    await asyncio.sleep(1.1)
+    expires = jwt.decode(token, options={"verify_signature": False})["exp"]
+    await asyncio.sleep(expires - time.time() + 0.2)
     with pytest.raises(ProblemError) as error:
         await verifier.verify(token)
     assert error.value.code == "unauthenticated"
+
+
+async def test_ed25519_keys_from_earlier_versions_still_sign_and_verify(tmp_path):
+    """Dev key folders made before RS256 hold Ed25519 pairs; both algorithms are accepted."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    key = Ed25519PrivateKey.generate()
+    private = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    public = key.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    verifier = JwtVerifier(
+        issuer=DEV_ISSUER,
+        audience=DEV_AUDIENCE,
+        algorithms=("EdDSA", "RS256"),
+        public_key_pem=public,
+    )
+    token = mint_token(private, sub="198503152010011001", roles=["pegawai"])
+    assert jwt.get_unverified_header(token)["alg"] == "EdDSA"
+    assert (await verifier.verify(token)).sub == "198503152010011001"

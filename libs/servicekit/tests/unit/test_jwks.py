@@ -16,8 +16,8 @@ from servicekit.errors import ProblemError
 def jwks_server(tmp_path):
     private, public = ensure_dev_keys(tmp_path)
     key = serialization.load_pem_public_key(public.read_bytes())
-    jwk = json.loads(jwt.algorithms.OKPAlgorithm.to_jwk(key))
-    jwk.update({"kid": "dev-1", "use": "sig", "alg": "EdDSA"})
+    jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(key))
+    jwk.update({"kid": "dev-1", "use": "sig", "alg": "RS256"})
     body = json.dumps({"keys": [jwk]}).encode()
 
     class Handler(BaseHTTPRequestHandler):
@@ -40,13 +40,13 @@ def jwks_server(tmp_path):
 async def test_tokens_verify_against_the_jwks_url(jwks_server):
     url, private = jwks_server
     verifier = JwtVerifier(
-        issuer=DEV_ISSUER, audience=DEV_AUDIENCE, algorithms=("EdDSA",), jwks_url=url
+        issuer=DEV_ISSUER, audience=DEV_AUDIENCE, algorithms=("RS256",), jwks_url=url
     )
     claims = {"sub": "198503152010011001", "roles": ["bkpsdm"]}
     token = jwt.encode(
         {**claims, "iss": DEV_ISSUER, "aud": DEV_AUDIENCE, "exp": 4102444800},
         private,
-        algorithm="EdDSA",
+        algorithm="RS256",
         headers={"kid": "dev-1"},
     )
     identity = await verifier.verify(token)
@@ -57,7 +57,7 @@ async def test_tokens_verify_against_the_jwks_url(jwks_server):
 async def test_a_token_whose_key_id_is_not_published_is_refused(jwks_server):
     url, private = jwks_server
     verifier = JwtVerifier(
-        issuer=DEV_ISSUER, audience=DEV_AUDIENCE, algorithms=("EdDSA",), jwks_url=url
+        issuer=DEV_ISSUER, audience=DEV_AUDIENCE, algorithms=("RS256",), jwks_url=url
     )
     token = mint_token(private, sub="198503152010011001", roles=["bkpsdm"])  # no kid
     with pytest.raises(ProblemError) as error:

@@ -28,7 +28,7 @@ def app_and_keys(tmp_path):
     app.state.jwt_verifier = JwtVerifier(
         issuer=DEV_ISSUER,
         audience=DEV_AUDIENCE,
-        algorithms=("EdDSA",),
+        algorithms=("RS256",),
         public_key_pem=public.read_bytes(),
     )
     install_web_defaults(app, {"database": database_check})
