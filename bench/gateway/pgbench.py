@@ -17,8 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from presensi.attendance import _INSERT_IN, _LOOKUP
-from servicekit.tables import OUTBOX_CHANNEL
+from presensi.attendance import _LOOKUP
 
 from bench.checkin.seed import nip_of
 
@@ -117,13 +116,25 @@ def _pgbench_sql(sql: str, mapping: dict[str, str]) -> str:
     return " ".join(_PARAM.sub(replace, sql).split()) + ";"
 
 
+# One check-in's row as presensi writes it (presensi.checkin batches many such rows into
+# one INSERT … SELECT FROM unnest; pgbench runs one per transaction).
+_INSERT_IN = """
+    INSERT INTO attendance (id, nip, date, unit_code, checked_in_at, scheduled_start,
+        scheduled_end, minutes_late, late_category, in_inside_geofence, in_distance_m)
+    VALUES (:id, :nip, :day, :unit, :at, :start, :end, :late, :cat, :inside, :dist)
+    ON CONFLICT (nip, date) DO NOTHING
+    RETURNING id
+"""
+
+
 def check_in_script(employees: int) -> str:
-    """presensi's check-in transaction: its lookup and INSERT (its own SQL text), the
-    outbox row and the relay's NOTIFY, as `UnitOfWork` commits them. The attendance
-    row's NIP is a fresh random number so that no insert meets the (nip, date) key."""
+    """One check-in as its own transaction: presensi's context lookup (its SQL text), the
+    attendance INSERT and the outbox row. No NOTIFY: presensi sends one per batch, not
+    per check-in. The attendance row's NIP is a fresh random number so that no insert
+    meets the (nip, date) key."""
     lookup = _pgbench_sql(_LOOKUP.text, {"nip": ":nip", "day": ":day"})
     insert = _pgbench_sql(
-        _INSERT_IN.text,
+        _INSERT_IN,
         {
             "id": "gen_random_uuid()",
             "nip": ":fresh",
@@ -152,7 +163,6 @@ def check_in_script(employees: int) -> str:
                 lookup,
                 insert,
                 outbox,
-                f"SELECT pg_notify('{OUTBOX_CHANNEL}', '');",
                 "END;",
             ]
         )
