@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import asyncpg
+import sqlalchemy.exc
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -86,6 +88,34 @@ _HTTP_CODES = {
 }
 
 
+# The database is down, restarting or out of connections: the request changed nothing and
+# a retry in a moment may succeed, which is what 503 + Retry-After tells a client.
+_UNAVAILABLE = (
+    ConnectionError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.CannotConnectNowError,
+    asyncpg.TooManyConnectionsError,
+    asyncpg.ConnectionDoesNotExistError,
+    asyncpg.AdminShutdownError,
+    sqlalchemy.exc.TimeoutError,
+)
+
+
+def database_unavailable(exc: BaseException) -> bool:
+    """Whether `exc` (or what it wraps: SQLAlchemy's `orig`, a cause) is a lost database."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, _UNAVAILABLE):
+            return True
+        if isinstance(current, sqlalchemy.exc.DBAPIError) and current.connection_invalidated:
+            return True
+        wrapped = getattr(current, "orig", None)
+        current = wrapped if isinstance(wrapped, BaseException) else current.__cause__
+    return False
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     async def on_problem(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, ProblemError)
@@ -142,7 +172,25 @@ def install_problem_handlers(app: FastAPI) -> None:
             instance=request.url.path,
         )
 
+    async def on_database_error(request: Request, exc: Exception) -> JSONResponse:
+        if not database_unavailable(exc):
+            return await on_unexpected(request, exc)
+        route = getattr(request.scope.get("route"), "path", "unmatched")
+        log.warning("database unavailable", route=route, error=repr(exc))
+        return problem_response(
+            503,
+            "database_unavailable",
+            "Layanan sedang tidak dapat menyimpan atau membaca data",
+            "Tidak ada perubahan yang tersimpan. Coba lagi dalam beberapa detik.",
+            instance=request.url.path,
+            headers={"Retry-After": "5"},
+        )
+
     app.add_exception_handler(ProblemError, on_problem)
     app.add_exception_handler(RequestValidationError, on_validation)
     app.add_exception_handler(StarletteHTTPException, on_http)
+    # By class, not inside the catch-all: Starlette re-raises what reaches the catch-all
+    # (the server then logs a traceback), which an expected outage should not do.
+    for database_error in (*_UNAVAILABLE, sqlalchemy.exc.DBAPIError):
+        app.add_exception_handler(database_error, on_database_error)
     app.add_exception_handler(Exception, on_unexpected)

@@ -1,6 +1,8 @@
 """Web defaults: problem+json for every error, request ids, health and metrics endpoints."""
 
+import asyncpg
 import pytest
+import sqlalchemy.exc
 from fastapi import APIRouter, FastAPI
 from fastapi.testclient import TestClient
 from pydantic import BaseModel
@@ -43,6 +45,15 @@ def app_and_keys(tmp_path):
     @router.get("/crash")
     async def crash() -> None:
         raise ZeroDivisionError
+
+    @router.get("/database-down")
+    async def database_down() -> None:
+        raise ConnectionRefusedError(111, "Connect call failed ('127.0.0.1', 15432)")
+
+    @router.get("/database-restarting")
+    async def database_restarting() -> None:
+        cause = asyncpg.CannotConnectNowError("the database system is starting up")
+        raise sqlalchemy.exc.OperationalError("SELECT 1", {}, cause) from cause
 
     app.include_router(router)
     return app, private.read_bytes(), healthy
@@ -88,6 +99,15 @@ def test_unexpected_errors_are_a_problem_not_a_stack_trace(app_and_keys):
     assert response.status_code == 500
     assert response.json()["code"] == "internal_error"
     assert "Traceback" not in response.text
+
+
+@pytest.mark.parametrize("path", ["/database-down", "/database-restarting"])
+def test_a_lost_database_is_a_503_to_retry_not_a_500(app_and_keys, path):
+    app, _, _ = app_and_keys
+    response = TestClient(app, raise_server_exceptions=False).get(path)
+    assert response.status_code == 503
+    assert response.json()["code"] == "database_unavailable"
+    assert response.headers["retry-after"] == "5"
 
 
 def test_unknown_route_is_a_404_problem(app_and_keys):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+import httpx
 import pytest
 from presensi_testkit import DINKES_LOCATION, HEAD, MID, OTHER, PPPK, STAFF, Service
 
@@ -155,3 +156,28 @@ async def test_close_day_statuses_recap_and_events(city: Service) -> None:
     assert checked_in["_headers"]["content-type"].startswith("application/cloudevents+json")
     assert checked_in["dataschema"].endswith("presensi.attendance.checked_in.v1.json")
     assert "latitude" not in checked_in["data"]
+
+
+async def test_check_in_while_the_database_is_unreachable_is_a_503_to_retry(
+    city: Service,
+) -> None:
+    """A phone at 07:30 while PostgreSQL restarts: told to retry, never a 500."""
+    from devstack import free_port
+    from presensi.main import create_app
+    from pydantic import SecretStr
+
+    closed = f"postgresql://postgres@127.0.0.1:{free_port()}/presensi"
+    settings = city.settings.model_copy(update={"database_url": SecretStr(closed)})
+    app = create_app(settings, clock=city.clock)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://presensi") as client:
+            token = city.token_for(STAFF, "pegawai")
+            response = await client.post(
+                "/attendance/check-in",
+                json=INSIDE,
+                headers={"Authorization": f"Bearer {token}", "Idempotency-Key": "k"},
+            )
+    assert response.status_code == 503, response.text
+    assert response.json()["code"] == "database_unavailable"
+    assert response.headers["retry-after"] == "5"
