@@ -17,8 +17,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from presensi.attendance import _LOOKUP
-
 from bench.checkin.seed import nip_of
 
 SERIALS = 999
@@ -116,8 +114,20 @@ def _pgbench_sql(sql: str, mapping: dict[str, str]) -> str:
     return " ".join(_PARAM.sub(replace, sql).split()) + ";"
 
 
-# One check-in's row as presensi writes it (presensi.checkin batches many such rows into
-# one INSERT … SELECT FROM unnest; pgbench runs one per transaction).
+# One check-in's reads and row as presensi makes them (presensi.punches reads the context
+# of a whole batch in one statement, and writes its rows with one INSERT … FROM unnest).
+_LOOKUP = """
+    SELECT e.status, e.unit_code, u.latitude, u.longitude, u.geofence_radius_m,
+           EXISTS (SELECT 1 FROM holiday h WHERE h.date = :day) AS holiday,
+           (SELECT coalesce(json_agg(json_build_object(
+                'unit_code', s.unit_code, 'kind', s.kind, 'valid_from', s.valid_from,
+                'valid_to', s.valid_to, 'days', s.days)), '[]'::json)
+              FROM schedule s
+             WHERE s.unit_code IN (e.unit_code, 'default') AND s.valid_from <= :day
+               AND (s.valid_to IS NULL OR s.valid_to >= :day)) AS schedules
+      FROM employee e LEFT JOIN unit u ON u.code = e.unit_code
+     WHERE e.nip = :nip
+"""
 _INSERT_IN = """
     INSERT INTO attendance (id, nip, date, unit_code, checked_in_at, scheduled_start,
         scheduled_end, minutes_late, late_category, in_inside_geofence, in_distance_m)
@@ -128,11 +138,11 @@ _INSERT_IN = """
 
 
 def check_in_script(employees: int) -> str:
-    """One check-in as its own transaction: presensi's context lookup (its SQL text), the
+    """One check-in as its own transaction: presensi's context lookup for one person, the
     attendance INSERT and the outbox row. No NOTIFY: presensi sends one per batch, not
     per check-in. The attendance row's NIP is a fresh random number so that no insert
     meets the (nip, date) key."""
-    lookup = _pgbench_sql(_LOOKUP.text, {"nip": ":nip", "day": ":day"})
+    lookup = _pgbench_sql(_LOOKUP, {"nip": ":nip", "day": ":day"})
     insert = _pgbench_sql(
         _INSERT_IN,
         {

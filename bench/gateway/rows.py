@@ -111,9 +111,9 @@ def notes(results: dict[str, Any], profile: Profile) -> list[str]:
         f"-c {profile.clients} -j 2 -T {profile.duration_s:.0f} over TCP.",
         f"profile reads saturated: p50 {sat['p50_ms']} ms, p99 {sat['p99_ms']} ms; "
         f"at half rate p50 {reads['half_rate']['p50_ms']} ms; CPU/s {sat['cpu_per_s']}.",
-        "pgbench check-in tx = presensi's own lookup text, the attendance INSERT and the "
-        "outbox row (a real event's payload), BEGIN…END, one check-in per transaction, in a "
-        "copy of presensi's database.",
+        "pgbench check-in tx = presensi's context lookup for one person, the attendance "
+        "INSERT and the outbox row (a real event's payload), BEGIN…END, one check-in per "
+        "transaction, in a copy of presensi's database.",
         f"check-ins CPU/s via gateway {check_ins['gateway']['cpu_per_s']}; direct "
         f"{check_ins['direct']['cpu_per_s']}; read model caught up "
         f"{check_ins['gateway']['read_model_catch_up_s']} s / "

@@ -9,9 +9,9 @@ from servicekit.migrations import upgrade
 from servicekit.runtime import create_service_app, serve
 
 from presensi.api import attendance, calendar, leave
-from presensi.checkin import check_ins
 from presensi.consumers import consumer_specs
 from presensi.domain.calendar import Clock, system_clock
+from presensi.punches import desks
 from presensi.settings import PresensiSettings
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -30,7 +30,7 @@ def create_app(settings: PresensiSettings | None = None, *, clock: Clock = syste
         consumers=consumer_specs(settings),
     )
     app.state.clock = clock
-    app.state.check_ins = check_ins(app.state.runtime.db)
+    app.state.desks = desks(app.state.runtime.db)
     return app
 
 

@@ -76,6 +76,51 @@ async def test_check_ins_arriving_together_each_get_their_own_answer(city: Servi
     assert all(e["actor"] == e["subject"] and e["traceparent"] for e in checked_in)
 
 
+async def test_check_outs_at_four_share_commits_and_keep_their_own_answers(
+    city: Service,
+) -> None:
+    for who in (HEAD, MID, STAFF):
+        assert (
+            await city.call("POST", "/attendance/check-in", None, as_=(who,))
+        ).status_code == 201
+    city.clock.set(2025, 3, 3, 15, 40)  # 20 minutes before the end of the day: PSW1
+    rush = {
+        "head": city.call("POST", "/attendance/check-out", INSIDE, as_=(HEAD,), headers=key("h")),
+        "head retry": city.call(
+            "POST", "/attendance/check-out", INSIDE, as_=(HEAD,), headers=key("h")
+        ),
+        "mid": city.call("POST", "/attendance/check-out", None, as_=(MID,)),
+        "staff": city.call("POST", "/attendance/check-out", None, as_=ME),
+        "staff double tap": city.call("POST", "/attendance/check-out", None, as_=ME),
+        "other (never came)": city.call("POST", "/attendance/check-out", None, as_=(OTHER,)),
+    }
+    before = await city.counts()
+    answers = dict(zip(rush, await asyncio.gather(*rush.values()), strict=True))
+    status = {name: a.status_code for name, a in answers.items()}
+
+    assert status["head"] == status["head retry"] == 200
+    assert answers["head"].json() == answers["head retry"].json()
+    assert answers["head"].json()["early_category"] == "PSW1"
+    assert answers["head"].headers["ETag"] == answers["head retry"].headers["ETag"]
+    assert status["mid"] == 200
+    assert sorted([status["staff"], status["staff double tap"]]) == [200, 409]
+    tapped = [
+        a.json()["code"]
+        for n, a in answers.items()
+        if n.startswith("staff") and a.status_code == 409
+    ]
+    assert tapped == ["already_checked_out"]
+    assert status["other (never came)"] == 409
+    assert answers["other (never came)"].json()["code"] == "not_checked_in"
+    after = await city.counts()
+    assert after["outbox"] - before["outbox"] == 3  # head, mid, staff: one event each
+    assert after["idempotency_key"] - before["idempotency_key"] == 1
+    checked_out = await city.scalar(
+        "SELECT count(*) FROM attendance WHERE checked_out_at IS NOT NULL"
+    )
+    assert checked_out == 3
+
+
 def key(name: str) -> dict[str, str]:
     return {"Idempotency-Key": f"phone-{name}"}
 

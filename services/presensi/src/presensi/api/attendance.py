@@ -14,15 +14,15 @@ from servicekit.context import current_traceparent
 from servicekit.groupcommit import GroupCommit
 from servicekit.identity import Identity
 from servicekit.problems import conflict, forbidden, invalid
-from servicekit.runtime import Runtime
+from servicekit.runtime import Runtime, ServiceRuntime
 from servicekit.uow import UnitOfWork
 from sqlalchemy import text
 
 from presensi import access, attendance, closing, store
 from presensi.api.schemas import CheckBody, OfficialTravelBody, now
-from presensi.checkin import Answer, CheckIn
 from presensi.domain.calendar import business_date, days
 from presensi.models import OfficialTravel
+from presensi.punches import Answer, Desks, Punch
 from presensi.settings import PresensiSettings
 
 router = APIRouter(tags=["attendance"])
@@ -39,13 +39,39 @@ async def check_in(
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     """Check in for yourself now (server clock, WIB); outside the geofence is flagged."""
+    desks: Desks = request.app.state.desks
+    return await _punch(desks.check_in, who, runtime, request, clock, body, idempotency_key)
+
+
+@router.post("/attendance/check-out")
+async def check_out(
+    who: CurrentIdentity,
+    runtime: Runtime,
+    request: Request,
+    clock: Now,
+    body: CheckBody | None = None,
+    idempotency_key: IdempotencyKey = None,
+) -> JSONResponse:
+    """Check out for yourself now, after today's check-in."""
+    desks: Desks = request.app.state.desks
+    return await _punch(desks.check_out, who, runtime, request, clock, body, idempotency_key)
+
+
+async def _punch(
+    desk: GroupCommit[Punch, Answer],
+    who: Identity,
+    runtime: ServiceRuntime,
+    request: Request,
+    clock: dt.datetime,
+    body: CheckBody | None,
+    idempotency_key: str | None,
+) -> JSONResponse:
     fp = None
     if idempotency_key is not None:
         dumped = body.model_dump(mode="json", exclude_unset=True) if body else None
         fp = idempotency.fingerprint(request.method, request.url.path, dumped)
-    desk: GroupCommit[CheckIn, Answer] = request.app.state.check_ins
     answer = await desk.submit(
-        CheckIn(
+        Punch(
             nip=attendance.self_only(who, body),
             actor=who.sub,
             at=clock,
@@ -62,23 +88,6 @@ async def check_in(
     if answer.replayed:
         headers["Idempotent-Replayed"] = "true"
     return JSONResponse(answer.body, status_code=answer.status, headers=headers)
-
-
-@router.post("/attendance/check-out")
-async def check_out(
-    who: CurrentIdentity,
-    runtime: Runtime,
-    request: Request,
-    clock: Now,
-    body: CheckBody | None = None,
-    idempotency_key: IdempotencyKey = None,
-) -> JSONResponse:
-    """Check out for yourself now, after today's check-in."""
-
-    async def action(uow: UnitOfWork) -> Outcome:
-        return await attendance.check_out(uow, who, body, clock), 2
-
-    return await run_command(runtime, who, request, body=body, key=idempotency_key, action=action)
 
 
 def _date_range(start: dt.date, end: dt.date, *, limit_days: int = 366) -> None:
