@@ -29,7 +29,7 @@ from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from gateway.models import SCHEMA, applied_offset, create_tables
-from gateway.projections import HANDLED_TYPES, apply_event
+from gateway.projections import HANDLED_TYPES, apply_events
 from gateway.projections.apply import SWAP_LOCK_KEY
 from gateway.settings import GatewaySettings
 
@@ -146,9 +146,7 @@ class Rebuild:
 
     async def _apply_in(self, conn: AsyncConnection, events: list[ConsumedEvent]) -> int:
         target = await conn.execution_options(schema_translate_map={SCHEMA: NEW_SCHEMA})
-        count = 0
-        for event in events:
-            count += await apply_event(target, event, lock=False)
+        count = await apply_events(target, events, lock=False)
         self.result.applied += count
         return count
 

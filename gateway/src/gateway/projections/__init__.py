@@ -1,6 +1,6 @@
 """Projections of the event stream into the read model, shared by the live consumer and
-the rebuild: `apply_event` is the one entry point."""
+the rebuild: `apply_events` (a batch, in order) and `apply_event` are the entry points."""
 
-from gateway.projections.apply import HANDLED_TYPES, apply_event, consumer_specs
+from gateway.projections.apply import HANDLED_TYPES, apply_event, apply_events, consumer_specs
 
-__all__ = ["HANDLED_TYPES", "apply_event", "consumer_specs"]
+__all__ = ["HANDLED_TYPES", "apply_event", "apply_events", "consumer_specs"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from datetime import date
 from typing import Any
 
@@ -18,16 +17,63 @@ from asn_schemas.pegawai import (
     UnitUpdatedV1,
 )
 from servicekit.consumer import ConsumedEvent
+from sqlalchemy import Executable, or_
 from sqlalchemy import insert as plain_insert
-from sqlalchemy import or_
 from sqlalchemy.dialects.postgresql import insert
 
 from gateway.models import employee, employee_history, unit
-from gateway.projections.common import Executor, payload
+from gateway.projections.common import Projection, Write, payload
 from gateway.retirement import projected_retirement
 
 
-async def on_unit(executor: Executor, event: ConsumedEvent) -> None:
+def _not_older(current: Any, incoming: Any) -> Any:
+    """Per-aggregate order: an event with a lower `sequence` than what we hold is stale."""
+    return or_(current.is_(None), incoming.is_(None), current <= incoming)
+
+
+def _snapshot_upsert(table: Any, key: str, columns: tuple[str, ...]) -> Executable:
+    statement = insert(table)
+    return statement.on_conflict_do_update(
+        index_elements=[key],
+        set_={k: statement.excluded[k] for k in columns if k != key},
+        where=_not_older(table.c.sequence, statement.excluded.sequence),
+    )
+
+
+_UNIT_COLUMNS = (
+    "code",
+    "unit_id",
+    "name",
+    "kind",
+    "parent_code",
+    "active",
+    "sequence",
+    "updated_at",
+)
+_EMPLOYEE_COLUMNS = (
+    "nip",
+    "name",
+    "sex",
+    "birth_date",
+    "asn_type",
+    "status",
+    "golongan",
+    "pangkat",
+    "tmt_golongan",
+    "position",
+    "unit_id",
+    "unit_code",
+    "supervisor_nip",
+    "retirement_date",
+    "sequence",
+    "updated_at",
+)
+_UPSERT_UNIT = _snapshot_upsert(unit, "code", _UNIT_COLUMNS)
+_UPSERT_EMPLOYEE = _snapshot_upsert(employee, "nip", _EMPLOYEE_COLUMNS)
+_INSERT_HISTORY = plain_insert(employee_history)
+
+
+def on_unit(event: ConsumedEvent) -> list[Write]:
     if event.envelope.type == UnitCreatedV1.event_type:
         snapshot = payload(event, UnitCreatedV1).unit
     else:
@@ -42,23 +88,12 @@ async def on_unit(executor: Executor, event: ConsumedEvent) -> None:
         "sequence": event.envelope.sequence,
         "updated_at": event.envelope.time,
     }
-    statement = insert(unit).values(**values)
-    statement = statement.on_conflict_do_update(
-        index_elements=["code"],
-        set_={k: statement.excluded[k] for k in values if k != "code"},
-        where=_not_older(unit.c.sequence, statement.excluded.sequence),
-    )
-    await executor.execute(statement)
+    return [Write(_UPSERT_UNIT, values)]
 
 
-def _not_older(current: Any, incoming: Any) -> Any:
-    """Per-aggregate order: an event with a lower `sequence` than what we hold is stale."""
-    return or_(current.is_(None), incoming.is_(None), current <= incoming)
-
-
-async def _upsert_employee(
-    executor: Executor, event: ConsumedEvent, snap: EmployeeSnapshot, retired_on: date | None
-) -> None:
+def _upsert_employee(
+    event: ConsumedEvent, snap: EmployeeSnapshot, retired_on: date | None
+) -> Write:
     values = {
         "nip": snap.nip,
         "name": snap.name,
@@ -77,23 +112,15 @@ async def _upsert_employee(
         "sequence": event.envelope.sequence,
         "updated_at": event.envelope.time,
     }
-    statement = insert(employee).values(**values)
-    statement = statement.on_conflict_do_update(
-        index_elements=["nip"],
-        set_={k: statement.excluded[k] for k in values if k != "nip"},
-        where=_not_older(employee.c.sequence, statement.excluded.sequence),
-    )
-    await executor.execute(statement)
+    return Write(_UPSERT_EMPLOYEE, values)
 
 
-async def _history(
-    executor: Executor, event: ConsumedEvent, nip: str, rows: list[tuple[str, Any, date | None]]
-) -> None:
-    if not rows:
-        return
-    await executor.execute(
-        plain_insert(employee_history),
-        [
+def _history(
+    event: ConsumedEvent, nip: str, rows: list[tuple[str, Any, date | None]]
+) -> list[Write]:
+    return [
+        Write(
+            _INSERT_HISTORY,
             {
                 "nip": nip,
                 "field": field,
@@ -102,31 +129,32 @@ async def _history(
                 "event_type": event.envelope.type,
                 "event_id": event.envelope.id,
                 "recorded_at": event.envelope.time,
-            }
-            for field, value, tmt in rows
-        ],
-    )
+            },
+        )
+        for field, value, tmt in rows
+    ]
 
 
 def _unit_value(snap: EmployeeSnapshot) -> dict[str, str]:
     return {"unit_code": snap.unit_code, "unit_id": str(snap.unit_id)}
 
 
-async def on_registered(executor: Executor, event: ConsumedEvent) -> None:
+def on_registered(event: ConsumedEvent) -> list[Write]:
     snap = payload(event, EmployeeRegisteredV1).employee
-    await _upsert_employee(executor, event, snap, None)
-    await _history(
-        executor,
-        event,
-        snap.nip,
-        [
-            ("status", str(snap.status), None),
-            ("golongan", str(snap.golongan), snap.tmt_golongan),
-            ("position", snap.position.model_dump(mode="json"), None),
-            ("unit", _unit_value(snap), None),
-            ("supervisor", snap.supervisor_nip, None),
-        ],
-    )
+    return [
+        _upsert_employee(event, snap, None),
+        *_history(
+            event,
+            snap.nip,
+            [
+                ("status", str(snap.status), None),
+                ("golongan", str(snap.golongan), snap.tmt_golongan),
+                ("position", snap.position.model_dump(mode="json"), None),
+                ("unit", _unit_value(snap), None),
+                ("supervisor", snap.supervisor_nip, None),
+            ],
+        ),
+    ]
 
 
 _FIELD_OF = {
@@ -139,10 +167,10 @@ _FIELD_OF = {
 }
 
 
-async def on_updated(executor: Executor, event: ConsumedEvent) -> None:
+def on_updated(event: ConsumedEvent) -> list[Write]:
     data = payload(event, EmployeeUpdatedV1)
     snap = data.employee
-    await _upsert_employee(executor, event, snap, None)
+    upsert = _upsert_employee(event, snap, None)
     values = {
         "status": str(snap.status),
         "golongan": str(snap.golongan),
@@ -151,46 +179,46 @@ async def on_updated(executor: Executor, event: ConsumedEvent) -> None:
         "supervisor": snap.supervisor_nip,
     }
     fields = dict.fromkeys(_FIELD_OF[f] for f in data.changed_fields if f in _FIELD_OF)
-    await _history(executor, event, snap.nip, [(f, values[f], None) for f in fields])
+    return [upsert, *_history(event, snap.nip, [(f, values[f], None) for f in fields])]
 
 
-async def on_promoted(executor: Executor, event: ConsumedEvent) -> None:
+def on_promoted(event: ConsumedEvent) -> list[Write]:
     data = payload(event, EmployeePromotedV1)
-    await _upsert_employee(executor, event, data.employee, None)
+    upsert = _upsert_employee(event, data.employee, None)
     value = {"from": str(data.from_golongan), "to": str(data.to_golongan), "kind": str(data.kind)}
-    await _history(executor, event, data.employee.nip, [("golongan", value, data.tmt)])
+    return [upsert, *_history(event, data.employee.nip, [("golongan", value, data.tmt)])]
 
 
-async def on_transferred(executor: Executor, event: ConsumedEvent) -> None:
+def on_transferred(event: ConsumedEvent) -> list[Write]:
     data = payload(event, EmployeeTransferredV1)
-    await _upsert_employee(executor, event, data.employee, None)
+    upsert = _upsert_employee(event, data.employee, None)
     rows: list[tuple[str, Any, date | None]] = [
         ("unit", {"from": data.from_unit.unit_code, "to": data.to_unit.unit_code}, data.tmt)
     ]
     if data.from_supervisor_nip != data.to_supervisor_nip:
         rows.append(("supervisor", data.to_supervisor_nip, data.tmt))
-    await _history(executor, event, data.employee.nip, rows)
+    return [upsert, *_history(event, data.employee.nip, rows)]
 
 
-async def on_position_changed(executor: Executor, event: ConsumedEvent) -> None:
+def on_position_changed(event: ConsumedEvent) -> list[Write]:
     data = payload(event, EmployeePositionChangedV1)
-    await _upsert_employee(executor, event, data.employee, None)
+    upsert = _upsert_employee(event, data.employee, None)
     rows: list[tuple[str, Any, date | None]] = [
         ("position", data.to_position.model_dump(mode="json"), data.tmt)
     ]
     if data.from_supervisor_nip != data.to_supervisor_nip:
         rows.append(("supervisor", data.to_supervisor_nip, data.tmt))
-    await _history(executor, event, data.employee.nip, rows)
+    return [upsert, *_history(event, data.employee.nip, rows)]
 
 
-async def on_retired(executor: Executor, event: ConsumedEvent) -> None:
+def on_retired(event: ConsumedEvent) -> list[Write]:
     data = payload(event, EmployeeRetiredV1)
-    await _upsert_employee(executor, event, data.employee, data.tmt)
+    upsert = _upsert_employee(event, data.employee, data.tmt)
     value = {"status": str(data.employee.status), "reason": str(data.reason)}
-    await _history(executor, event, data.employee.nip, [("status", value, data.tmt)])
+    return [upsert, *_history(event, data.employee.nip, [("status", value, data.tmt)])]
 
 
-PROJECTIONS: dict[str, Callable[[Executor, ConsumedEvent], Awaitable[None]]] = {
+PROJECTIONS: dict[str, Projection] = {
     UnitCreatedV1.event_type: on_unit,
     UnitUpdatedV1.event_type: on_unit,
     EmployeeRegisteredV1.event_type: on_registered,

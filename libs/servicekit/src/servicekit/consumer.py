@@ -14,7 +14,7 @@ import contextlib
 import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 import asyncpg
 from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, TopicPartition
@@ -48,6 +48,19 @@ class ConsumedEvent:
 
 
 Handler = Callable[[ConsumedEvent, UnitOfWork], Awaitable[None]]
+
+
+@runtime_checkable
+class BatchHandler(Protocol):
+    """A handler that can also take several events at once (e.g. one statement for many).
+
+    In a batch, each run of consecutive new events bound to the same handler object goes
+    to `handle_batch` in order, in the batch's transaction; retries one by one use the
+    plain call. The effect must be that of calling it for each event in turn."""
+
+    async def __call__(self, event: ConsumedEvent, uow: UnitOfWork) -> None: ...
+
+    async def handle_batch(self, events: Sequence[ConsumedEvent], uow: UnitOfWork) -> None: ...
 
 
 def is_infrastructure_outage(exc: BaseException) -> bool:
@@ -95,6 +108,7 @@ class _Rebalance(ConsumerRebalanceListener):  # type: ignore[misc]
             log.info("partitions revoked while stopping")
             return
         async with self._runner._batch_lock:
+            await self._runner._settle_commit()
             log.info(
                 "partitions revoked", partitions=[f"{tp.topic}/{tp.partition}" for tp in revoked]
             )
@@ -136,6 +150,7 @@ class ConsumerRunner:
         self._consumer: AIOKafkaConsumer | None = None
         self._dead_letters = DeadLetterWriter(bootstrap, group_id)
         self._batch_lock = asyncio.Lock()
+        self._commit_task: asyncio.Task[None] | None = None
         self._stopping = asyncio.Event()
         self.healthy = False
 
@@ -165,9 +180,20 @@ class ConsumerRunner:
                     owned = {tp: rs for tp, rs in batches.items() if rs and tp in assigned}
                     if owned:
                         await self._process([r for rs in owned.values() for r in rs])
-                        await self._commit_offsets(
-                            {tp: rs[-1].offset + 1 for tp, rs in owned.items()}
+                        # The offset commit (a coordinator round trip, as long as the
+                        # transaction itself) runs while the next poll is processed: one in
+                        # flight at a time keeps commits in order, and each covers only
+                        # events whose transaction has committed (gateway at 200 events/s
+                        # on 2 busy cores: 8-25 ms a commit, about half the loop's cycle).
+                        await self._settle_commit()
+                        self._commit_task = asyncio.create_task(
+                            self._commit_offsets(
+                                {tp: rs[-1].offset + 1 for tp, rs in owned.items()}
+                            )
                         )
+                    else:
+                        await self._settle_commit()
+            await self._settle_commit()
         except _ShuttingDown:
             log.info("stopped during an outage; uncommitted events will be redelivered")
         finally:
@@ -181,9 +207,16 @@ class ConsumerRunner:
         self.stop()
         async with self._batch_lock:
             if self._consumer is not None:
+                await self._settle_commit()
                 await self._consumer.stop()
                 self._consumer = None
         await self._dead_letters.close()
+
+    async def _settle_commit(self) -> None:
+        """Wait for the offset commit in flight, if any (its failure is logged there)."""
+        task, self._commit_task = self._commit_task, None
+        if task is not None:
+            await task
 
     async def _commit_offsets(self, offsets: dict[TopicPartition, int]) -> None:
         assert self._consumer is not None
@@ -259,6 +292,8 @@ class ConsumerRunner:
             )
             fresh = {row[0] for row in result}
         outcomes: list[str] = []
+        run: list[ConsumedEvent] = []
+        run_handler: BatchHandler | None = None
         for event in events:
             handler = self._handlers.get(event.envelope.type)
             if handler is None:
@@ -268,12 +303,28 @@ class ConsumerRunner:
             else:
                 # Discarded once applied: the same id twice in one poll runs once.
                 fresh.discard(event.envelope.id)
-                with self._log_context(event):
-                    await handler(event, uow)
+                if run and handler is not run_handler:
+                    await self._run_batch(run_handler, run, uow)
+                    run, run_handler = [], None
+                if isinstance(handler, BatchHandler):
+                    run.append(event)
+                    run_handler = handler
+                else:
+                    with self._log_context(event):
+                        await handler(event, uow)
                 outcomes.append("handled")
+        if run:
+            await self._run_batch(run_handler, run, uow)
         # Counted only here, after every handler ran; the commit follows at block exit.
         for outcome in outcomes:
             EVENTS_CONSUMED.labels(group=self.group_id, outcome=outcome).inc()
+
+    async def _run_batch(
+        self, handler: BatchHandler | None, events: list[ConsumedEvent], uow: UnitOfWork
+    ) -> None:
+        assert handler is not None
+        with self._log_context(events[-1]):
+            await handler.handle_batch(events, uow)
 
     async def _apply(self, event: ConsumedEvent, uow: UnitOfWork) -> None:
         handler = self._handlers.get(event.envelope.type)
