@@ -21,8 +21,12 @@ class Database:
         if url.startswith("postgresql://"):
             url = url.replace("postgresql://", "postgresql+asyncpg://", 1)
         self.url = url
+        # No pre-ping: it is a round trip before every transaction to guard against the rare
+        # connection a database restart killed. Without it that one transaction fails as a
+        # disconnect, SQLAlchemy drops the whole pool, the request gets a 503 to retry
+        # (servicekit.errors) and a consumer waits the outage out (servicekit.consumer).
         self.engine: AsyncEngine = create_async_engine(
-            url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True, echo=echo
+            url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=False, echo=echo
         )
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
         self._raw_pool: asyncpg.Pool | None = None
