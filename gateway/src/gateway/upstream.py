@@ -14,7 +14,7 @@ import contextlib
 import time
 from dataclasses import dataclass, field
 
-import httpx
+import aiohttp
 from prometheus_client import Gauge
 from servicekit.logging import get_logger
 
@@ -51,6 +51,9 @@ def owner(resource: str, rest: str) -> str | None:
     return ROUTES.get(resource)
 
 
+UPSTREAM_KEEPALIVE_S = 4.0
+"""Idle pooled connections close after this: under the services' (uvicorn's) 5 s."""
+
 UPSTREAM_UP = Gauge("gateway_upstream_up", "1 when the service answers", ["service"])
 
 
@@ -69,24 +72,34 @@ class Upstreams:
         self._settings = settings
         services = set(ROUTES.values()) | set(SUB_ROUTES.values())
         self.state = {name: ServiceState() for name in sorted(services)}
-        self._client: httpx.AsyncClient | None = None
+        self._client: aiohttp.ClientSession | None = None
         self._poller: asyncio.Task[None] | None = None
 
     @property
-    def client(self) -> httpx.AsyncClient:
+    def client(self) -> aiohttp.ClientSession:
         if self._client is None:
             raise RuntimeError("Upstreams.start() was not called")
         return self._client
 
     async def start(self) -> None:
+        # aiohttp rather than httpx: httpx/httpcore spent ~1.3 ms of CPU per forwarded call
+        # (anyio stream layers, h11, a readability poll of every pooled connection on every
+        # request), about half the gateway's whole cost of a check-in; aiohttp (C parser,
+        # plain asyncio transport) a small fraction of that. bench/gateway: 2.7 → 1.0 ms.
         s = self._settings
-        self._client = httpx.AsyncClient(
-            timeout=httpx.Timeout(s.upstream_timeout_s, connect=s.upstream_connect_timeout_s),
-            limits=httpx.Limits(
-                max_connections=s.upstream_max_connections,
-                max_keepalive_connections=s.upstream_max_connections,
+        self._client = aiohttp.ClientSession(
+            connector=aiohttp.TCPConnector(
+                limit=s.upstream_max_connections,
+                # Below uvicorn's 5 s keep-alive, so an idle connection is dropped here before
+                # the service closes it under a request being sent (a POST is not retried).
+                keepalive_timeout=UPSTREAM_KEEPALIVE_S,
             ),
-            follow_redirects=False,
+            # `total` bounds the whole exchange, body included; `sock_connect` the TCP connect.
+            timeout=aiohttp.ClientTimeout(
+                total=s.upstream_timeout_s, sock_connect=s.upstream_connect_timeout_s
+            ),
+            # Callers' cookies must never be kept and replayed for someone else.
+            cookie_jar=aiohttp.DummyCookieJar(),
             trust_env=False,
         )
         await self.poll_once()
@@ -98,7 +111,7 @@ class Upstreams:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._poller
         if self._client is not None:
-            await self._client.aclose()
+            await self._client.close()
             self._client = None
 
     def mark(self, service: str, up: bool, error: str | None = None) -> None:
@@ -114,14 +127,16 @@ class Upstreams:
         return sorted(name for name, s in self.state.items() if s.up is False)
 
     async def poll_once(self) -> None:
+        probe_timeout = aiohttp.ClientTimeout(total=self._settings.upstream_connect_timeout_s)
+
         async def probe(name: str) -> None:
             try:
-                response = await self.client.get(
-                    f"{self.urls[name]}/health/live",
-                    timeout=self._settings.upstream_connect_timeout_s,
-                )
-                self.mark(name, response.status_code == 200, None)
-            except httpx.HTTPError as exc:
+                async with self.client.get(
+                    f"{self.urls[name]}/health/live", timeout=probe_timeout
+                ) as response:
+                    await response.read()
+                self.mark(name, response.status == 200, None)
+            except (aiohttp.ClientError, TimeoutError) as exc:
                 self.mark(name, False, type(exc).__name__)
 
         await asyncio.gather(*(probe(name) for name in self.state))

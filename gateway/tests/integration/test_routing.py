@@ -156,3 +156,50 @@ async def test_a_sub_resource_of_another_service_goes_to_its_owner(
         response = await client.put(path, json={"predikat": "baik"}, headers=headers)
     assert response.status_code == 200, response.text
     assert response.json()["path"] == path.removeprefix("/api")
+
+
+async def test_the_query_string_and_a_body_without_content_type_go_on_as_sent(gateway):
+    response = await gateway.client.post(
+        "/api/employees/x/notes?q=siti%20a&tag=1&tag=2", content=b"plain", headers=gateway.auth()
+    )
+    assert response.status_code == 201
+    echoed = response.json()
+    assert echoed["query"] == "q=siti%20a&tag=1&tag=2"
+    assert echoed["body"] == "plain"
+    assert "content-type" not in echoed["headers"]
+
+
+async def _hang_up(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    await reader.read(1)
+    writer.close()
+
+
+async def test_a_service_that_hangs_up_gives_503_naming_it_and_is_marked_down(
+    gateway_settings, token_for
+):
+    server = await asyncio.start_server(_hang_up, "127.0.0.1", 0)
+    url = f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}"
+    settings = await gateway_settings(pegawai_url=url, presensi_url=url, kinerja_url=url)
+    await asyncio.to_thread(migrate, settings)
+    app = create_app(settings)
+    transport = httpx.ASGITransport(app=app)
+    try:
+        async with (
+            app.router.lifespan_context(app),
+            httpx.AsyncClient(transport=transport, base_url="http://gateway") as client,
+        ):
+            upstreams = app.state.gateway.upstreams
+            upstreams.mark("presensi", True)  # as if its last health check had answered
+            headers = {"Authorization": f"Bearer {token_for(BKPSDM_NIP, 'bkpsdm')}"}
+            response = await client.post("/api/attendance/check-in", json={}, headers=headers)
+            assert response.status_code == 503
+            problem = response.json()
+            assert problem["code"] == "service_unavailable"
+            assert problem["service"] == "presensi"
+            assert "presensi" in problem["detail"]
+            assert response.headers["retry-after"] == "5"
+            assert upstreams.state["presensi"].up is False
+            assert "presensi" in upstreams.down()
+    finally:
+        server.close()
+        await server.wait_closed()
