@@ -16,7 +16,7 @@ import httpx
 from devstack import Stack
 from presensi.domain.calendar import business_date, system_clock
 
-from bench.checkin.loadgen import paced, saturate
+from bench.checkin.loadgen import paced, percentile, saturate
 from bench.checkin.tokens import mint_tokens
 from bench.gateway import calls
 from bench.gateway.cpu import cpu_per_second
@@ -300,6 +300,10 @@ def measure_visibility(bench: Bench, value_bytes: int) -> dict[str, Any]:
         return {**figures.as_dict(), "cpu_per_s": cpu}
 
     visible = bench.timed(f"check-ins at {config.rate_per_s:.0f}/s until visible", ours)
+    nips = [nip for nip, _ in people]
+    visible["stages"] = bench.runner.run(
+        _stages(bench.dsn(PRESENSI_DB), bench.dsn(GATEWAY_DB), nips)
+    )
     kafka = bench.stack.kafka
     kafka.create_topics({"anchor.latency": 1})
     anchor = bench.timed(
@@ -309,6 +313,50 @@ def measure_visibility(bench: Bench, value_bytes: int) -> dict[str, Any]:
         ),
     )
     return {"ours": visible, "end_to_end_latency": anchor.as_dict()}
+
+
+async def _stages(presensi_dsn: str, gateway_dsn: str, nips: list[str]) -> dict[str, Any]:
+    """Where commit-to-visible goes, on PostgreSQL's clock: presensi's transaction start →
+    the relay's mark after Kafka's ack, and → the start of the gateway's projection
+    transaction (its inbox row)."""
+    presensi = await asyncpg.connect(presensi_dsn)
+    try:
+        events = await presensi.fetch(
+            "SELECT event_id, created_at, published_at FROM outbox "
+            "WHERE event_type = 'presensi.attendance.checked_in.v1' AND key = ANY($1::text[])",
+            nips,
+        )
+    finally:
+        await presensi.close()
+    gateway = await asyncpg.connect(gateway_dsn)
+    try:
+        projected = {
+            r["event_id"]: r["processed_at"]
+            for r in await gateway.fetch(
+                "SELECT event_id, processed_at FROM inbox WHERE event_id = ANY($1::uuid[])",
+                [e["event_id"] for e in events],
+            )
+        }
+    finally:
+        await gateway.close()
+
+    def ms(values: list[float]) -> dict[str, float]:
+        return {
+            "p50_ms": round(percentile(values, 50), 2),
+            "p99_ms": round(percentile(values, 99), 2),
+        }
+
+    relay = [
+        (e["published_at"] - e["created_at"]).total_seconds() * 1000
+        for e in events
+        if e["published_at"] is not None
+    ]
+    to_projection = [
+        (projected[e["event_id"]] - e["created_at"]).total_seconds() * 1000
+        for e in events
+        if e["event_id"] in projected
+    ]
+    return {"published": ms(relay), "projection_started": ms(to_projection)}
 
 
 def as_config(profile: Profile) -> dict[str, Any]:

@@ -123,4 +123,12 @@ def notes(results: dict[str, Any], profile: Profile) -> list[str]:
         f"max {ours['max_ms']} ms; check-in itself p50 {ours['check_in_p50_ms']} / p99 "
         f"{ours['check_in_p99_ms']} ms; EndToEndLatency acks=all, "
         f"{check_ins['value_bytes']} B, 1 partition.",
+        "stages on PostgreSQL's clock from presensi's transaction start: relay marked it "
+        f"published (after Kafka's ack) p50/p99 {_stage(ours, 'published')} ms; the gateway's "
+        f"projection transaction began p50/p99 {_stage(ours, 'projection_started')} ms.",
     ]
+
+
+def _stage(ours: dict[str, Any], name: str) -> str:
+    stage = ours.get("stages", {}).get(name, {})
+    return f"{stage.get('p50_ms', '—')} / {stage.get('p99_ms', '—')}"

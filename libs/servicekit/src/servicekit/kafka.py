@@ -36,7 +36,9 @@ def idempotent_producer(bootstrap: str, *, client_id: str) -> AIOKafkaProducer:
         client_id=client_id,
         enable_idempotence=True,  # implies acks="all"
         acks="all",
-        linger_ms=5,
+        # No linger: the relay hands a whole claimed batch over before the sender runs, so
+        # batches fill anyway, and a lone event would only wait (commit-to-visible).
+        linger_ms=0,
         max_batch_size=256 * 1024,
         request_timeout_ms=15_000,
         retry_backoff_ms=200,

@@ -50,7 +50,11 @@ class ServiceSettings(BaseSettings):
     relay_batch_size: int = Field(default=500, ge=1, le=10_000)
     relay_poll_interval_s: float = Field(default=2.0, gt=0)
     relay_linger_s: float = Field(
-        default=0.005, ge=0, le=1, description="wait after a NOTIFY so a burst shares a batch"
+        default=0.0,
+        ge=0,
+        le=1,
+        description="wait after a NOTIFY so a burst shares a batch: less broker CPU per "
+        "event at high rates, at that much commit-to-visible latency",
     )
 
     consumer_max_attempts: int = Field(default=5, ge=1)
