@@ -84,6 +84,8 @@ async def _mark_published(dsn: str) -> None:
     try:
         await conn.execute("UPDATE outbox SET published = true, published_at = now()")
         await conn.execute("VACUUM ANALYZE")
+        # pgbench's dirty pages are written now, not by a checkpoint inside a measurement.
+        await conn.execute("CHECKPOINT")
     finally:
         await conn.close()
 

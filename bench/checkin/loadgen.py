@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import json
 import time
 import uuid
@@ -107,6 +108,14 @@ class RunResult:
         return {str(k): v for k, v in sorted(Counter(s.status for s in self.samples).items())}
 
 
+def settle_collector() -> None:
+    """Before a timed window. The load generator holds every pre-built request; a full
+    collection over them mid-window pauses it, and an open loop would count the pause as
+    the service's latency."""
+    gc.collect()
+    gc.freeze()
+
+
 async def _open_all(host: str, port: int, count: int) -> list[Connection]:
     return list(await asyncio.gather(*(Connection.open(host, port) for _ in range(count))))
 
@@ -121,6 +130,7 @@ async def saturate(
     warm_up_s: float,
 ) -> RunResult:
     """Closed loop for warm_up_s + duration_s; the window is the last duration_s."""
+    settle_collector()
     conns = await _open_all(host, port, connections)
     result = RunResult(window_s=duration_s)
     start = clock()
@@ -161,6 +171,7 @@ async def paced(
     connections: int,
 ) -> RunResult:
     """Open loop at rate_per_s for duration_s; a request waits for a free connection."""
+    settle_collector()
     idle: asyncio.Queue[Connection] = asyncio.Queue()
     conns = await _open_all(host, port, connections)
     for conn in conns:

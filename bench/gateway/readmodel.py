@@ -162,6 +162,8 @@ async def seed_read_model(dsn: str, nips: Sequence[str], units: Sequence[str]) -
             records=[(nip, today.year, "tahunan", 12.0) for nip in nips],
         )
         await conn.execute("VACUUM ANALYZE")
+        # The seed's dirty pages are written now, not by a checkpoint inside a measurement.
+        await conn.execute("CHECKPOINT")
     finally:
         await conn.close()
     return ReadModelCounts(

@@ -21,7 +21,7 @@ from typing import Any
 
 import asyncpg
 
-from bench.checkin.loadgen import Connection, percentile
+from bench.checkin.loadgen import Connection, percentile, settle_collector
 from bench.gateway.calls import HOST
 
 _SEEN = """
@@ -104,6 +104,7 @@ async def run_visibility(
     config: VisibilityConfig,
 ) -> VisibilityFigures:
     """`people`: (nip, prepared check-in request), one per check-in, none checked in today."""
+    settle_collector()
     loop = asyncio.get_running_loop()
     total = min(len(people), int(config.rate_per_s * config.duration_s))
     idle: asyncio.Queue[Connection] = asyncio.Queue()

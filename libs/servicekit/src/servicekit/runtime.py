@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Annotated
@@ -139,6 +140,12 @@ def create_service_app(
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await runtime.start()
+        # Everything imported and built so far lives as long as the process: out of the
+        # collector's sight, a full collection walks only what requests left behind. A
+        # service holds ~160k such objects; walking them took 50-100 ms on two busy cores,
+        # a pause every request in flight waited out (bench p99 at half rate: 80-90 ms).
+        gc.collect()
+        gc.freeze()
         log.info("service started", topic=settings.topic, consumers=[c.group_id for c in consumers])
         try:
             yield
