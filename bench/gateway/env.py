@@ -31,7 +31,7 @@ ANCHOR_DB = "presensi_anchor"
 """A second presensi database for pgbench's check-in transactions: its outbox rows must
 not reach the relay, the topic and the read model."""
 GATEWAY_GROUP = "gateway-bench"
-RUN = ("presensi", "gateway")
+RUN = ("presensi", "gateway", "projector")
 
 
 def suite_topics() -> dict[str, int]:
@@ -85,14 +85,13 @@ def _extra_env(
     def env(spec: ServiceSpec) -> Mapping[str, str]:
         # Database and broker addresses come from the stack's config (devstack's
         # service_env); topics are the services' defaults, as topics.toml names them.
-        if not spec.name.startswith("gateway"):
+        if spec.name not in ("gateway", "projector"):
             return {}
         absent = {f"ASN_{name.upper()}_URL": absent_url for name in absent_services()}
         return {
             **absent,
             "ASN_PRESENSI_URL": presensi_url,
-            "ASN_CONSUMER_GROUP": group,
-            "ASN_SERVICE_NAME": "gateway",
+            "ASN_CONSUMER_GROUP": group,  # the projector's, and the gateway's lag monitor's
         }
 
     return env
@@ -100,19 +99,28 @@ def _extra_env(
 
 @contextmanager
 def running_suite(stack: Stack) -> Iterator[Suite]:
-    """presensi and the gateway, each `python -m <service>` on a free port; stopped after.
+    """presensi, the gateway and its projector, each `python -m <module>` on a free port
+    with services.toml's settings; stopped after.
 
     Settings are the services' defaults (log level, pools, relay) apart from addresses,
     topics and the consumer group: what `make run` runs.
     """
     taken: set[int] = set()
     ports = {}
-    for name in ("presensi", "gateway", "absent"):
+    for name in (*RUN, "absent"):
         ports[name] = free_port(taken)
         taken.add(ports[name])
+    listed = {spec.name: spec for spec in load_services()}
+    databases = {"presensi": PRESENSI_DB, "gateway": GATEWAY_DB}
     specs = [
-        ServiceSpec("presensi", "presensi", ports["presensi"], PRESENSI_DB),
-        ServiceSpec("gateway", "gateway", ports["gateway"], GATEWAY_DB),
+        ServiceSpec(
+            name,
+            listed[name].module,
+            ports[name],
+            databases[listed[name].database],
+            env=listed[name].env,
+        )
+        for name in RUN
     ]
     absent_url = f"http://127.0.0.1:{ports['absent']}"
     presensi_url = f"http://127.0.0.1:{ports['presensi']}"

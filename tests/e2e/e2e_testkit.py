@@ -15,13 +15,14 @@ from zoneinfo import ZoneInfo
 
 import httpx
 from devstack import StackConfig, free_port
-from devstack.services import ServiceProcesses, ServiceSpec
+from devstack.services import ServiceProcesses, ServiceSpec, load_services
 from servicekit.testing import eventually
 from servicekit.testing import read_topic_events as read_topic
 
 WIB = ZoneInfo("Asia/Jakarta")
 BKPSDM_NIP = "197001011995031001"
-SERVICES = ("pegawai", "presensi", "kinerja", "gateway")
+SERVICES = ("pegawai", "presensi", "kinerja", "gateway", "projector")
+"""As `make run` starts them: modules and settings from deploy/local/services.toml."""
 
 
 def today_wib() -> date:
@@ -53,7 +54,8 @@ class Suite:
             "ASN_ENVIRONMENT": "dev",  # POST /auth/dev-token exists only in dev
             "ASN_DATABASE_URL": self.stack.postgres.dsn(spec.database),
             "ASN_KAFKA_BOOTSTRAP": self.stack.kafka.bootstrap,
-            "ASN_CONSUMER_GROUP": self.group(spec.name),
+            # The projector consumes as the gateway's group: the gateway reports that lag.
+            "ASN_CONSUMER_GROUP": self.group("gateway" if spec.name == "projector" else spec.name),
             "ASN_RELAY_POLL_INTERVAL_S": "0.5",
             "ASN_LOG_LEVEL": "INFO",
         }
@@ -73,7 +75,10 @@ class Suite:
         return env
 
     def start(self) -> None:
-        databases = {name: f"{name}_e2e{self.suffix}" for name in SERVICES}
+        listed = {spec.name: spec for spec in load_services()}
+        databases = {
+            listed[name].database: f"{listed[name].database}_e2e{self.suffix}" for name in SERVICES
+        }
         self.stack.postgres.create_databases(list(databases.values()))
         self.stack.kafka.create_topics(
             {self.topic(s): 3 for s in ("pegawai", "presensi", "kinerja")}
@@ -82,7 +87,10 @@ class Suite:
         for name in SERVICES:
             port = free_port(taken)
             taken.add(port)
-            self.specs[name] = ServiceSpec(name, name, port, databases[name])
+            spec = listed[name]
+            self.specs[name] = ServiceSpec(
+                name, spec.module, port, databases[spec.database], env=spec.env
+            )
         config = StackConfig(state_dir=self.state_dir)
         self.processes = ServiceProcesses(config, list(self.specs.values()), extra_env=self._env)
         self.processes.start(seed=False, timeout=180)

@@ -36,7 +36,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         "menjawab tampilan gabungan (profil, dasbor unit, kotak masuk, pencarian) dari read "
         "model yang dibangun dari aliran event.",
         routers=routers,
-        consumers=consumer_specs(settings),
+        consumers=consumer_specs(settings) if settings.projection == "inline" else (),
     )
     state = GatewayState(
         settings=settings,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from servicekit.settings import ServiceSettings
@@ -29,6 +30,11 @@ class GatewaySettings(ServiceSettings):
     presensi_topic: str = "presensi.events"
     kinerja_topic: str = "kinerja.events"
     consumer_group: str = "gateway"
+    projection: Literal["inline", "separate"] = Field(
+        default="inline",
+        description="inline: this process also builds the read model; separate: "
+        "`python -m gateway.projector` does (make run), so HTTP work never delays it",
+    )
     lag_poll_interval_s: float = Field(default=2.0, gt=0)
     stale_after_s: float = Field(
         default=5.0,

@@ -13,7 +13,7 @@ import sys
 import tomllib
 import urllib.request
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from devstack.config import LOCAL_DIR, REPO_ROOT, StackConfig
@@ -39,6 +39,8 @@ class ServiceSpec:
     port: int
     database: str
     seed: str | None = None
+    env: Mapping[str, str] = field(default_factory=dict, compare=False)
+    """Settings of this process that differ from the defaults (services.toml `env`)."""
 
     @property
     def built(self) -> bool:
@@ -58,7 +60,16 @@ def load_services(path: Path = SERVICES_FILE) -> list[ServiceSpec]:
     specs = []
     for name, entry in data.get("services", {}).items():
         port = int(os.environ.get(f"ASN_{name.upper()}_PORT", entry["port"]))
-        specs.append(ServiceSpec(name, entry["module"], port, entry["database"], entry.get("seed")))
+        specs.append(
+            ServiceSpec(
+                name,
+                entry["module"],
+                port,
+                entry["database"],
+                entry.get("seed"),
+                {k: str(v) for k, v in entry.get("env", {}).items()},
+            )
+        )
     return specs
 
 
@@ -79,6 +90,7 @@ def service_env(
 ) -> dict[str, str]:
     env = dict(base)
     env.update(urls or {})
+    env.update(spec.env)
     env.update(
         {
             "ASN_SERVICE_NAME": spec.name,

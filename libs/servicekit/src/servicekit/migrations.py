@@ -18,7 +18,7 @@ from pathlib import Path
 
 from alembic import command, context
 from alembic.config import Config
-from sqlalchemy import MetaData, pool
+from sqlalchemy import MetaData, pool, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlmodel import SQLModel
@@ -57,6 +57,9 @@ def run_env(service_metadata: MetaData) -> None:
     def migrate(connection: Connection) -> None:
         context.configure(connection=connection, target_metadata=target_metadata)
         with context.begin_transaction():
+            # Processes sharing a database (replicas, the gateway and its projector) start
+            # together: one migrates, the others wait and then find nothing left to do.
+            connection.execute(text("SELECT pg_advisory_xact_lock(hashtext('alembic'))"))
             context.run_migrations()
 
     async def run() -> None:
