@@ -26,21 +26,16 @@ from bench.checkin.report import RESULTS_DIR
 # frame is in its stack (inclusive shares, so they overlap and do not add up to 1).
 MARKERS: tuple[tuple[str, str], ...] = (
     ("HTTP request, all of it", "RequestResponseCycle.run_asgi"),
-    ("FastAPI dependencies (auth, body, sync deps)", "solve_dependencies"),
-    ("JWT verify (Ed25519, key PEM parsed each time)", "JwtVerifier.verify"),
-    ("sync dependency → threadpool hop", "run_in_threadpool"),
-    ("check-in command (run_command)", "servicekit/commands.py:run_command"),
-    ("SQLAlchemy AsyncSession.execute (all statements)", "AsyncSession.execute"),
-    ("  idempotency claim + remember", "servicekit/idempotency.py"),
-    ("  lookup SELECT", "presensi/attendance.py:_context"),
-    ("  outbox INSERT + NOTIFY", "uow.py:UnitOfWork._write_outbox"),
-    ("  pool pre-ping (BEGIN; ROLLBACK)", "_async_ping"),
-    ("  new connections (pool overflow churn)", "connect_utils.py"),
-    ("session begin / commit / close", "uow.py:UnitOfWork.__a"),
-    ("event building (pydantic, uuid7)", "uow.py:UnitOfWork.add_event"),
+    ("FastAPI dependencies (auth, body)", "solve_dependencies"),
+    ("JWT verify", "JwtVerifier.verify"),
+    ("punch route (before the batch)", "presensi/api/attendance.py:_punch"),
+    ("group commit batches, all of them", "servicekit/groupcommit.py:GroupCommit._run"),
+    ("  claim keys + read context", "presensi/punches.py:_begin"),
+    ("  rules + event building", "presensi/punches.py:check_ins"),
+    ("  outbox, remembered keys, NOTIFY", "presensi/punches.py:_finish"),
     ("asyncpg, all", "asyncpg/"),
     ("outbox relay (same process)", "servicekit/relay.py"),
-    ("worker threads (FastAPI threadpool)", "WorkerThread.run"),
+    ("consumer (same process)", "servicekit/consumer.py"),
 )
 
 

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import aiohttp
 from fastapi import APIRouter, Request, Response
-from fastapi.security import HTTPBearer
-from servicekit.auth import current_identity
+from servicekit.auth import request_identity
 from servicekit.context import current_request_id, current_traceparent
 from servicekit.errors import ProblemError
 from servicekit.logging import get_logger
@@ -53,7 +52,6 @@ def unavailable(service: str, detail: str) -> ProblemError:
     )
 
 
-_bearer = HTTPBearer(auto_error=False)
 _NO_CONTENT_TYPE = ("Content-Type",)
 _FORWARDED = frozenset(h.encode("latin-1") for h in FORWARDED_REQUEST_HEADERS)
 _RETURNED = frozenset(h.encode("latin-1") for h in RETURNED_HEADERS)
@@ -68,7 +66,7 @@ async def forward(request: Request) -> Response:
     and dependencies: resolving those cost about a tenth of a forwarded call's CPU
     (bench/gateway check-ins), on the gateway's busiest route.
     """
-    await current_identity(request, await _bearer(request))  # 401 before anything else
+    await request_identity(request)  # 401 before anything else
     params = request.path_params
     resource: str = params["resource"]
     rest: str = params.get("rest", "")

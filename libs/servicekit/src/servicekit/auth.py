@@ -116,3 +116,8 @@ async def current_identity(
 
 
 CurrentIdentity = Annotated[Identity, Depends(current_identity)]
+
+
+async def request_identity(request: Request) -> Identity:
+    """`current_identity` for a route that resolves nothing through FastAPI (hot paths)."""
+    return await current_identity(request, await _bearer(request))
