@@ -16,16 +16,14 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
-import asyncpg
 from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, TopicPartition
 from aiokafka.structs import ConsumerRecord
 from asn_schemas import Envelope, parse_envelope, payload_model
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import text
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from servicekit.context import bound_context
-from servicekit.db import Database
+from servicekit.db import Database, database_unavailable
 from servicekit.deadletter import DeadLetterWriter
 from servicekit.identity import Identity
 from servicekit.logging import get_logger
@@ -61,18 +59,6 @@ class BatchHandler(Protocol):
     async def __call__(self, event: ConsumedEvent, uow: UnitOfWork) -> None: ...
 
     async def handle_batch(self, events: Sequence[ConsumedEvent], uow: UnitOfWork) -> None: ...
-
-
-def is_infrastructure_outage(exc: BaseException) -> bool:
-    """The database (or the network to it) is unavailable, as opposed to the event failing."""
-    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
-        return True
-    if isinstance(exc, (OperationalError, InterfaceError)):
-        return True
-    cause = exc.__cause__ or exc.__context__
-    return isinstance(exc, (OSError, TimeoutError, asyncpg.PostgresConnectionError)) or (
-        cause is not None and cause is not exc and is_infrastructure_outage(cause)
-    )
 
 
 class _ShuttingDown(Exception):
@@ -261,7 +247,7 @@ class ConsumerRunner:
                 EVENTS_CONSUMED.labels(group=self.group_id, outcome="handled").inc()
                 return
             except Exception as exc:
-                transient = is_infrastructure_outage(exc)
+                transient = database_unavailable(exc)
                 # An outage of our own database says nothing about the event: waiting it
                 # out keeps the partition in order and the dead-letter topic for real faults.
                 attempt += 0 if transient else 1

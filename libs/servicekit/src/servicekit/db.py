@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 import asyncpg
+import sqlalchemy.exc
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -17,7 +18,9 @@ from sqlalchemy.ext.asyncio import (
 class Database:
     """One service's database: the engine, and sessions for reads and units of work."""
 
-    def __init__(self, url: str, *, pool_size: int = 10, echo: bool = False) -> None:
+    def __init__(
+        self, url: str, *, pool_size: int = 10, raw_pool_size: int = 4, echo: bool = False
+    ) -> None:
         if url.startswith("postgresql://"):
             url = url.replace("postgresql://", "postgresql+asyncpg://", 1)
         self.url = url
@@ -31,7 +34,7 @@ class Database:
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
         self._raw_pool: asyncpg.Pool | None = None
         self._raw_pool_lock = asyncio.Lock()
-        self.raw_pool_size = 4
+        self.raw_pool_size = raw_pool_size
 
     @property
     def asyncpg_dsn(self) -> str:
@@ -73,3 +76,43 @@ class Database:
 
 async def _leave_as_is(_conn: asyncpg.Connection) -> None:
     """The raw pool's reset: nothing (see `Database.raw_pool`)."""
+
+
+# The database is down, restarting, out of connections, or the network to it failed: the
+# work changed nothing and a retry in a moment may succeed (an HTTP 503 with Retry-After;
+# a consumer waits the outage out instead of dead-lettering the event).
+_UNAVAILABLE: tuple[type[BaseException], ...] = (
+    OSError,
+    TimeoutError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.CannotConnectNowError,
+    asyncpg.TooManyConnectionsError,
+    asyncpg.ConnectionDoesNotExistError,
+    asyncpg.AdminShutdownError,
+    sqlalchemy.exc.TimeoutError,
+    sqlalchemy.exc.OperationalError,
+    sqlalchemy.exc.InterfaceError,
+)
+
+
+def database_unavailable(exc: BaseException) -> bool:
+    """Whether `exc`, or what it wraps (SQLAlchemy's `orig`, a cause or context), is a lost
+    database rather than a failure of the work itself."""
+    seen: set[int] = set()
+    pending: list[BaseException] = [exc]
+    while pending:
+        current = pending.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, _UNAVAILABLE):
+            return True
+        if isinstance(current, sqlalchemy.exc.DBAPIError) and current.connection_invalidated:
+            return True
+        orig = getattr(current, "orig", None)
+        pending += [
+            e
+            for e in (orig, current.__cause__, current.__context__)
+            if isinstance(e, BaseException)
+        ]
+    return False

@@ -15,6 +15,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from servicekit.db import database_unavailable
 from servicekit.logging import get_logger
 
 PROBLEM_JSON = "application/problem+json"
@@ -86,34 +87,6 @@ _HTTP_CODES = {
     428: "precondition_required",
     429: "too_many_requests",
 }
-
-
-# The database is down, restarting or out of connections: the request changed nothing and
-# a retry in a moment may succeed, which is what 503 + Retry-After tells a client.
-_UNAVAILABLE = (
-    ConnectionError,
-    asyncpg.PostgresConnectionError,
-    asyncpg.CannotConnectNowError,
-    asyncpg.TooManyConnectionsError,
-    asyncpg.ConnectionDoesNotExistError,
-    asyncpg.AdminShutdownError,
-    sqlalchemy.exc.TimeoutError,
-)
-
-
-def database_unavailable(exc: BaseException) -> bool:
-    """Whether `exc` (or what it wraps: SQLAlchemy's `orig`, a cause) is a lost database."""
-    seen: set[int] = set()
-    current: BaseException | None = exc
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        if isinstance(current, _UNAVAILABLE):
-            return True
-        if isinstance(current, sqlalchemy.exc.DBAPIError) and current.connection_invalidated:
-            return True
-        wrapped = getattr(current, "orig", None)
-        current = wrapped if isinstance(wrapped, BaseException) else current.__cause__
-    return False
 
 
 def install_problem_handlers(app: FastAPI) -> None:
@@ -189,8 +162,14 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ProblemError, on_problem)
     app.add_exception_handler(RequestValidationError, on_validation)
     app.add_exception_handler(StarletteHTTPException, on_http)
-    # By class, not inside the catch-all: Starlette re-raises what reaches the catch-all
-    # (the server then logs a traceback), which an expected outage should not do.
-    for database_error in (*_UNAVAILABLE, sqlalchemy.exc.DBAPIError):
-        app.add_exception_handler(database_error, on_database_error)
+    # Every database-library error and lost connection goes through the outage check, by
+    # class rather than inside the catch-all: Starlette re-raises what reaches the
+    # catch-all (the server then logs a traceback), which an expected outage should not do.
+    for family in (
+        ConnectionError,
+        asyncpg.PostgresError,
+        asyncpg.InterfaceError,
+        sqlalchemy.exc.SQLAlchemyError,
+    ):
+        app.add_exception_handler(family, on_database_error)
     app.add_exception_handler(Exception, on_unexpected)
