@@ -27,7 +27,7 @@ from servicekit.db import Database, database_unavailable
 from servicekit.deadletter import DeadLetterWriter
 from servicekit.identity import Identity
 from servicekit.logging import get_logger
-from servicekit.metrics import EVENTS_CONSUMED
+from servicekit.metrics import CONSUMER_RETRIES, EVENTS_CONSUMED
 from servicekit.tracing import parse_traceparent
 from servicekit.uow import UnitOfWork
 
@@ -88,9 +88,10 @@ class _Rebalance(ConsumerRebalanceListener):  # type: ignore[misc]
     async def on_partitions_revoked(self, revoked: Sequence[TopicPartition]) -> None:
         # Waiting for the in-flight batch means its offset is committed by us, before
         # the partition's next owner starts from the committed offset.
-        if self._runner._stopping.is_set():
+        if self._runner._stopping.is_set() or self._runner._consumer is None:
             # close() holds the batch lock while it stops the consumer, and stopping can
-            # run this callback (a join in progress): waiting here would deadlock.
+            # run this callback (a join in progress): waiting here would deadlock. A loop
+            # that failed releases its client the same way (`_release`).
             log.info("partitions revoked while stopping")
             return
         async with self._runner._batch_lock:
@@ -120,6 +121,7 @@ class ConsumerRunner:
         backoff_initial_s: float = 0.2,
         backoff_max_s: float = 5.0,
         max_batch: int = 500,
+        outage_ping_timeout_s: float = 2.0,
     ) -> None:
         self._db = db
         self._bootstrap = bootstrap
@@ -132,6 +134,7 @@ class ConsumerRunner:
         self._backoff_initial_s = backoff_initial_s
         self._backoff_max_s = backoff_max_s
         self._max_batch = max_batch
+        self._outage_ping_timeout_s = outage_ping_timeout_s
         self._actor = Identity.system(f"consumer:{group_id}")
         self._consumer: AIOKafkaConsumer | None = None
         self._dead_letters = DeadLetterWriter(bootstrap, group_id)
@@ -141,7 +144,11 @@ class ConsumerRunner:
         self.healthy = False
 
     async def run(self) -> None:
-        """Consume until `stop()`; a broker outage is waited out by the client's reconnects."""
+        """Consume until `stop()`; a broker outage is waited out by the client's reconnects.
+
+        However the loop ends, its client leaves the group: the runtime's supervisor calls
+        `run()` again after a failure, and a client left running would stay a second
+        member of the group, holding partitions that nobody consumes."""
         await self._dead_letters.ensure_topic()
         consumer = AIOKafkaConsumer(
             bootstrap_servers=self._bootstrap,
@@ -153,9 +160,9 @@ class ConsumerRunner:
         )
         consumer.subscribe(self._topics, listener=_Rebalance(self))
         self._consumer = consumer
-        await consumer.start()
-        self.healthy = True
         try:
+            await consumer.start()
+            self.healthy = True
             while not self._stopping.is_set():
                 batches = await consumer.getmany(timeout_ms=500, max_records=self._max_batch)
                 async with self._batch_lock:
@@ -184,6 +191,25 @@ class ConsumerRunner:
             log.info("stopped during an outage; uncommitted events will be redelivered")
         finally:
             self.healthy = False
+            await self._release(consumer)
+
+    async def _release(self, consumer: AIOKafkaConsumer) -> None:
+        """Stop the client the loop used, unless `close()` already took it over."""
+        taken_by_close = self._consumer is not consumer
+        if taken_by_close:
+            return
+        # Cleared first: the rebalance listener then won't wait on the batch lock while
+        # the client leaves the group (nothing else processes once the loop is gone).
+        self._consumer = None
+        task, self._commit_task = self._commit_task, None
+        if task is not None:
+            # Its offsets may be left uncommitted: the inbox turns the redelivery into no-ops.
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+        try:
+            await consumer.stop()
+        except Exception as exc:
+            log.warning("consumer client did not stop cleanly", error=repr(exc))
 
     def stop(self) -> None:
         self._stopping.set()
@@ -247,21 +273,36 @@ class ConsumerRunner:
                 EVENTS_CONSUMED.labels(group=self.group_id, outcome="handled").inc()
                 return
             except Exception as exc:
-                transient = database_unavailable(exc)
+                outage = await self._confirmed_outage(exc)
                 # An outage of our own database says nothing about the event: waiting it
                 # out keeps the partition in order and the dead-letter topic for real faults.
-                attempt += 0 if transient else 1
+                attempt += 0 if outage else 1
+                CONSUMER_RETRIES.labels(
+                    group=self.group_id, reason="outage" if outage else "failure"
+                ).inc()
                 with self._log_context(event):
-                    log.warning(
-                        "handler failed", attempt=attempt, outage=transient, error=repr(exc)
-                    )
+                    log.warning("handler failed", attempt=attempt, outage=outage, error=repr(exc))
                 if attempt >= self._max_attempts:
                     await self._dead_letter(record, exc, attempts=attempt)
                     return
-                if self._stopping.is_set() and transient:
+                if self._stopping.is_set() and outage:
                     raise _ShuttingDown from exc  # the offset stays; redelivered after restart
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, self._backoff_max_s)
+
+    async def _confirmed_outage(self, exc: BaseException) -> bool:
+        """Whether `exc` looks like a lost database and the database indeed does not answer.
+
+        The look alone is not enough: a handler's own bug may raise a TimeoutError or an
+        OSError, and retrying that forever would stall its partition. A database that
+        answers a ping is up, so the failure counts as an attempt like any other."""
+        if not database_unavailable(exc):
+            return False
+        try:
+            await asyncio.wait_for(self._db.ping(), self._outage_ping_timeout_s)
+        except Exception:
+            return True
+        return False
 
     async def _apply_batch(self, events: list[ConsumedEvent], uow: UnitOfWork) -> None:
         """Record the batch's new event ids in one statement, then run their handlers in order."""
@@ -357,5 +398,18 @@ class ConsumerRunner:
     async def _dead_letter(
         self, record: ConsumerRecord[bytes, bytes], error: BaseException, *, attempts: int
     ) -> None:
-        await self._dead_letters.send(record, error, attempts=attempts)
+        """Park the record; a Kafka that cannot take it is an outage to wait out, not a
+        reason to end the loop (the offset moves on only once the dead letter is kept)."""
+        delay = self._backoff_initial_s
+        while True:
+            try:
+                await self._dead_letters.send(record, error, attempts=attempts)
+                break
+            except Exception as exc:
+                log.warning("dead letter not sent; retrying", error=repr(exc))
+                await self._dead_letters.reset()
+                if self._stopping.is_set():
+                    raise _ShuttingDown from exc  # redelivered and retried after restart
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, self._backoff_max_s)
         EVENTS_CONSUMED.labels(group=self.group_id, outcome="dead_lettered").inc()

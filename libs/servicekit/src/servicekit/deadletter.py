@@ -46,7 +46,11 @@ class DeadLetterWriter:
         """Park the record; returns only once Kafka has it, so the offset may then move on."""
         if self._producer is None:
             producer = idempotent_producer(self._bootstrap, client_id=f"{self._group_id}-dlq")
-            await producer.start()
+            try:
+                await producer.start()
+            except BaseException:
+                await producer.stop()
+                raise
             self._producer = producer
         headers = [(k, v) for k, v in (record.headers or ()) if not k.startswith(DLQ_PREFIX)]
         message = f"{type(error).__name__}: {error}".encode()[:MAX_ERROR_BYTES]
@@ -70,6 +74,11 @@ class DeadLetterWriter:
             error_type=type(error).__name__,
             attempts=attempts,
         )
+
+    async def reset(self) -> None:
+        """Drop the producer after a failed send: a new one starts with a fresh producer id
+        (an idempotent producer can stay broken after a broker outage, NOTES-infra)."""
+        await self.close()
 
     async def close(self) -> None:
         producer, self._producer = self._producer, None

@@ -20,3 +20,8 @@ EVENTS_CONSUMED = Counter(
 EVENTS_DEAD_LETTERED = Counter(
     "events_dead_lettered_total", "Events sent to a dead-letter topic", ["group"]
 )
+CONSUMER_RETRIES = Counter(
+    "consumer_retries_total",
+    "Failed attempts to apply an event that will be tried again",
+    ["group", "reason"],
+)

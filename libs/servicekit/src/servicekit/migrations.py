@@ -73,3 +73,26 @@ def run_env(service_metadata: MetaData) -> None:
 
 def _async_url(url: str) -> str:
     return url.replace("postgresql://", "postgresql+asyncpg://", 1)
+
+
+PURGE_INDEXES = (
+    ("ix_outbox_published_at", "outbox", "published_at"),
+    ("ix_inbox_processed_at", "inbox", "processed_at"),
+    ("ix_idempotency_key_created_at", "idempotency_key", "created_at"),
+)
+"""The BRIN indexes servicekit.housekeeping purges by (servicekit.tables declares them)."""
+
+
+def create_purge_indexes() -> None:
+    """For a service's migration that adds them to an existing database (idempotent)."""
+    from alembic import op
+
+    for name, table, column in PURGE_INDEXES:
+        op.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {table} USING brin ({column})")
+
+
+def drop_purge_indexes() -> None:
+    from alembic import op
+
+    for name, _, _ in PURGE_INDEXES:
+        op.execute(f"DROP INDEX IF EXISTS {name}")

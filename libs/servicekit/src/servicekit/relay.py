@@ -38,7 +38,6 @@ FROM outbox WHERE NOT published ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED
 """
 _LEAD = "SELECT pg_try_advisory_xact_lock(hashtext('servicekit.outbox-relay'))"
 _MARK = "UPDATE outbox SET published = true, published_at = now() WHERE id = ANY($1::bigint[])"
-_PURGE = "DELETE FROM outbox WHERE published AND published_at < now() - make_interval(days => $1)"
 
 ProducerFactory = Callable[[], AIOKafkaProducer]
 
@@ -53,7 +52,6 @@ class OutboxRelay:
         batch_size: int = 500,
         poll_interval_s: float = 2.0,
         linger_s: float = 0.0,
-        retention_days: int = 7,
         producer_factory: ProducerFactory | None = None,
     ) -> None:
         self._dsn = dsn
@@ -61,7 +59,6 @@ class OutboxRelay:
         self._batch_size = batch_size
         self._poll_interval_s = poll_interval_s
         self._linger_s = linger_s
-        self._retention_days = retention_days
         self._producer_factory = producer_factory or (
             lambda: idempotent_producer(bootstrap, client_id=name)
         )
@@ -76,10 +73,7 @@ class OutboxRelay:
     async def run(self) -> None:
         """Publish until `stop()`; outages of Kafka or PostgreSQL are waited out, not fatal."""
         backoff = 0.5
-        purge_every, since_purge = 600.0, 0.0
-        loop = asyncio.get_running_loop()
         while not self._stopping.is_set():
-            started = loop.time()
             try:
                 await self._ensure_listener()
                 published = await self.publish_batch()
@@ -93,10 +87,6 @@ class OutboxRelay:
                 await self._sleep(backoff)
                 backoff = min(backoff * 2, 10.0)
                 continue
-            since_purge += loop.time() - started
-            if since_purge >= purge_every:
-                since_purge = 0.0
-                await self._purge()
             if published < self._batch_size:
                 await self._wait_for_work()
 
@@ -205,10 +195,3 @@ class OutboxRelay:
     async def _sleep(self, seconds: float) -> None:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._stopping.wait(), seconds)
-
-    async def _purge(self) -> None:
-        try:
-            pool = await self._get_pool()
-            await pool.execute(_PURGE, self._retention_days)
-        except Exception as exc:
-            log.warning("outbox purge failed", error=repr(exc))

@@ -15,6 +15,7 @@ from servicekit.auth import JwtVerifier
 from servicekit.bodylimit import BodyLimitMiddleware
 from servicekit.consumer import ConsumerRunner, Handler
 from servicekit.db import Database
+from servicekit.housekeeping import Housekeeper, Retention
 from servicekit.identity import Identity
 from servicekit.kafka import KafkaProbe
 from servicekit.logging import configure_logging, get_logger
@@ -48,6 +49,15 @@ class ServiceRuntime:
             poll_interval_s=settings.relay_poll_interval_s,
             linger_s=settings.relay_linger_s,
         )
+        self.housekeeper = Housekeeper(
+            self.db.asyncpg_dsn,
+            retention=Retention(
+                outbox_days=settings.outbox_retention_days,
+                idempotency_days=settings.idempotency_retention_days,
+                inbox_days=settings.inbox_retention_days,
+            ),
+            interval_s=settings.purge_interval_s,
+        )
         self.consumers = [
             ConsumerRunner(
                 db=self.db,
@@ -74,6 +84,7 @@ class ServiceRuntime:
     async def start(self) -> None:
         if self.settings.relay_enabled:
             self._tasks.append(asyncio.create_task(self._supervise("relay", self.relay.run)))
+        self._tasks.append(asyncio.create_task(self._supervise("purge", self.housekeeper.run)))
         for runner in self.consumers:
             self._tasks.append(
                 asyncio.create_task(self._supervise(f"consumer:{runner.group_id}", runner.run))
@@ -83,6 +94,7 @@ class ServiceRuntime:
         """Graceful: stop taking work, let in-flight batches commit, then close connections."""
         self._stopping = True
         self.relay.stop()
+        self.housekeeper.stop()
         for runner in self.consumers:
             runner.stop()
         for runner in self.consumers:
@@ -97,23 +109,35 @@ class ServiceRuntime:
         await self.db.dispose()
 
     async def _supervise(self, name: str, run: Callable[[], Awaitable[None]]) -> None:
-        """Restart a background loop that died (e.g. Kafka unreachable at start-up)."""
-        delay = 1.0
-        while True:
-            try:
-                await run()
-                return
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:
-                if self._stopping:
-                    return
-                log.error("background task failed; restarting", task=name, error=repr(exc))
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, 30.0)
+        await supervise(name, run, stopping=lambda: self._stopping)
 
     async def kafka_ready(self) -> None:
         await self.kafka_probe.check()
+
+
+async def supervise(
+    name: str,
+    run: Callable[[], Awaitable[None]],
+    *,
+    stopping: Callable[[], bool],
+    initial_delay_s: float = 1.0,
+    max_delay_s: float = 30.0,
+) -> None:
+    """Restart a background loop that died (e.g. Kafka unreachable at start-up), with backoff,
+    until it returns or `stopping()` says the process is shutting down."""
+    delay = initial_delay_s
+    while True:
+        try:
+            await run()
+            return
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            if stopping():
+                return
+            log.error("background task failed; restarting", task=name, error=repr(exc))
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, max_delay_s)
 
 
 async def get_runtime(request: Request) -> ServiceRuntime:

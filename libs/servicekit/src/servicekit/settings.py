@@ -57,6 +57,12 @@ class ServiceSettings(BaseSettings):
         "event at high rates, at that much commit-to-visible latency",
     )
 
+    # servicekit.housekeeping says why each retention is what it is.
+    outbox_retention_days: int = Field(default=7, ge=1)
+    idempotency_retention_days: int = Field(default=7, ge=1)
+    inbox_retention_days: int = Field(default=400, ge=1)
+    purge_interval_s: float = Field(default=600.0, gt=0)
+
     consumer_max_attempts: int = Field(default=5, ge=1)
     consumer_backoff_initial_s: float = Field(default=0.2, ge=0)
     consumer_backoff_max_s: float = Field(default=5.0, ge=0)

@@ -12,7 +12,7 @@ import pytest
 from asn_schemas import new_event
 from servicekit.consumer import ConsumerRunner
 from servicekit.deadletter import dlq_topic, replay_dead_letters
-from servicekit.metrics import EVENTS_CONSUMED
+from servicekit.metrics import CONSUMER_RETRIES, EVENTS_CONSUMED
 from servicekit.testing import eventually
 from servicekit.testing import read_topic_records as read_topic
 from servicekit_testdomain import (
@@ -120,7 +120,7 @@ async def test_consumer_killed_between_db_commit_and_offset_commit_redelivers_wi
         await crashing.run()
     assert await count(service_db, Effect) == 1, "the handler's effect was committed"
     assert await committed(kafka_bootstrap, group, topic) == 0, "the offset was not"
-    await crashing._consumer.stop()  # the dead process's connection goes away, uncommitted
+    assert crashing._consumer is None, "the dead loop's client left the group, uncommitted"
 
     duplicates = EVENTS_CONSUMED.labels(group=group, outcome="duplicate")
     before = duplicates._value.get()
@@ -255,10 +255,14 @@ async def test_an_outage_of_the_consumers_database_is_waited_out_not_dead_letter
     task = asyncio.create_task(consumer.run())
     try:
         await eventually(lambda: _assigned(consumer), what="the consumer joining its group")
+        outage_retries = CONSUMER_RETRIES.labels(group=group, reason="outage")
         stack.postgres.stop()
         try:
             await produce_raw(kafka_bootstrap, topic, [(b"k", event_bytes("during outage"))])
-            await asyncio.sleep(3)  # many more failed attempts than max_attempts meanwhile
+            await eventually(
+                lambda: _at_least(outage_retries, 3 * 2),
+                what="many more failed attempts than max_attempts",
+            )
         finally:
             stack.postgres.start()
         await eventually(lambda: _offset_reached(kafka_bootstrap, group, topic, 1), what="applied")
@@ -271,3 +275,159 @@ async def test_an_outage_of_the_consumers_database_is_waited_out_not_dead_letter
 
 async def _assigned(consumer: ConsumerRunner) -> bool:
     return consumer._consumer is not None and bool(consumer._consumer.assignment())
+
+
+async def _at_least(counter, value: float) -> bool:
+    return bool(counter._value.get() >= value)
+
+
+async def raise_timeout(event, uow) -> None:
+    """A handler's own bug that looks like an outage: the database itself is fine."""
+    raise TimeoutError("the handler waited on something of its own")
+
+
+async def test_a_handler_raising_timeout_with_the_database_up_is_dead_lettered(
+    service_db, kafka_bootstrap, new_topic
+):
+    topic = await new_topic(partitions=1)
+    group = f"bugtimeout-{uuid.uuid4().hex[:6]}"
+    await produce_raw(
+        kafka_bootstrap, topic, [(b"k", event_bytes("stalls")), (b"k", event_bytes("next"))]
+    )
+    consumer = runner(
+        service_db, kafka_bootstrap, group, topic, max_attempts=3, backoff_initial_s=0.01
+    )
+    calls = 0
+
+    async def first_times_out(event, uow) -> None:
+        nonlocal calls
+        calls += 1
+        if event.payload["body"] == "stalls":
+            await raise_timeout(event, uow)
+        await record_effect(event, uow)
+
+    consumer._handlers[NoteWritten.event_type] = first_times_out
+    await run_until(
+        consumer,
+        lambda: _offset_reached(kafka_bootstrap, group, topic, 2),
+        "the partition consumed past the failing event",
+    )
+    dead = await read_topic(kafka_bootstrap, dlq_topic(group))
+    assert [dict(r.headers)["dlq.error.type"] for r in dead] == [b"TimeoutError"]
+    assert dict(dead[0].headers)["dlq.attempts"] == b"3"
+    assert CONSUMER_RETRIES.labels(group=group, reason="outage")._value.get() == 0
+    async with service_db.read_session() as session:
+        from sqlalchemy import select
+
+        assert list((await session.execute(select(Effect.body))).scalars()) == ["next"]
+
+
+async def group_members(bootstrap: str, group: str) -> list[str]:
+    """The members the broker's coordinator lists for the group right now."""
+    from aiokafka.admin import AIOKafkaAdminClient
+
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        described = await admin.describe_consumer_groups([group])
+    finally:
+        await admin.close()
+    members: list[str] = []
+    for response in described:
+        for entry in response.groups:
+            # (error_code, group_id, state, protocol_type, protocol, members, ...)
+            members += [member[0] for member in entry[5]]
+    return members
+
+
+class FailsOncePolled(ConsumerRunner):
+    """The loop dies once after joining (a bug, a lost connection), as in production."""
+
+    failed = False
+
+    async def _process(self, records) -> None:
+        if not FailsOncePolled.failed:
+            FailsOncePolled.failed = True
+            raise RuntimeError("the loop died")
+        await super()._process(records)
+
+
+async def test_a_restarted_consumer_loop_leaves_exactly_one_member_in_the_group(
+    service_db, kafka_bootstrap, new_topic
+):
+    from servicekit.runtime import supervise
+
+    topic = await new_topic(partitions=1)
+    group = f"restart-{uuid.uuid4().hex[:6]}"
+    await produce_raw(kafka_bootstrap, topic, [(b"k", event_bytes("survives a restart"))])
+    consumer = runner(service_db, kafka_bootstrap, group, topic, cls=FailsOncePolled)
+    stopping = False
+    task = asyncio.create_task(
+        supervise("consumer", consumer.run, stopping=lambda: stopping, initial_delay_s=0.1)
+    )
+    try:
+        await eventually(
+            lambda: _offset_reached(kafka_bootstrap, group, topic, 1), what="consumed after restart"
+        )
+        assert FailsOncePolled.failed, "the loop did die once"
+        members = await group_members(kafka_bootstrap, group)
+        assert len(members) == 1, f"one member after the restart, not {members}"
+    finally:
+        stopping = True
+        await consumer.close()
+        await asyncio.gather(task, return_exceptions=True)
+    assert await count(service_db, Effect) == 1
+
+
+class FlakyDeadLetters:
+    """The dead-letter topic unreachable for the first sends (Kafka in an outage)."""
+
+    def __init__(self, real, failures: int) -> None:
+        self.real = real
+        self.failures = failures
+        self.attempts = 0
+
+    async def send(self, record, error, *, attempts) -> None:
+        self.attempts += 1
+        if self.attempts <= self.failures:
+            from aiokafka.errors import KafkaConnectionError
+
+            raise KafkaConnectionError("broker unreachable")
+        await self.real.send(record, error, attempts=attempts)
+
+    async def reset(self) -> None:
+        await self.real.reset()
+
+    async def ensure_topic(self) -> None:
+        await self.real.ensure_topic()
+
+    async def close(self) -> None:
+        await self.real.close()
+
+
+async def test_a_failed_dead_letter_send_is_waited_out_and_the_loop_goes_on(
+    service_db, kafka_bootstrap, new_topic
+):
+    topic = await new_topic(partitions=1)
+    group = f"dlqdown-{uuid.uuid4().hex[:6]}"
+    await produce_raw(
+        kafka_bootstrap, topic, [(b"k", event_bytes("boom")), (b"k", event_bytes("after"))]
+    )
+    consumer = runner(
+        service_db, kafka_bootstrap, group, topic, max_attempts=1, backoff_initial_s=0.01
+    )
+    flaky = FlakyDeadLetters(consumer._dead_letters, failures=3)
+    consumer._dead_letters = flaky
+    await run_until(
+        consumer,
+        lambda: _offset_reached(kafka_bootstrap, group, topic, 2),
+        "the partition consumed past the dead letter",
+    )
+    assert flaky.attempts == 4, "three failed sends, then the one that Kafka took"
+    dead = await read_topic(kafka_bootstrap, dlq_topic(group))
+    assert [json.loads(r.value)["data"]["body"] for r in dead] == ["boom"]
+    assert dict(dead[0].headers)["dlq.original.offset"] == b"0"
+    async with service_db.read_session() as session:
+        from sqlalchemy import select
+
+        assert list((await session.execute(select(Effect.body))).scalars()) == ["after"]
