@@ -14,6 +14,9 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+RawConnection = asyncpg.Connection | asyncpg.pool.PoolConnectionProxy
+"""An asyncpg connection, alone or lent by a pool (`Database.raw_pool`)."""
+
 
 class Database:
     """One service's database: the engine, and sessions for reads and units of work."""

@@ -23,13 +23,14 @@ from typing import Generic, TypeVar
 
 import asyncpg
 
+from servicekit.db import RawConnection
 from servicekit.logging import get_logger
 
 log = get_logger(__name__)
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
-Connection = asyncpg.Connection | asyncpg.pool.PoolConnectionProxy
+Connection = RawConnection
 BatchRunner = Callable[[Connection, Sequence[Item]], Awaitable[list[Result | Exception]]]
 PoolSource = Callable[[], Awaitable[asyncpg.Pool]]
 
@@ -46,8 +47,9 @@ class GroupCommit(Generic[Item, Result]):
         max_in_flight: int = 2,
         exclusive_key: Callable[[Item], Hashable | None] = lambda _item: None,
     ) -> None:
-        """`exclusive_key`: items with the same key never share a batch (e.g. one
-        Idempotency-Key sent twice at once: the second must see the first's commit)."""
+        """`exclusive_key`: items with the same key never share a batch, nor run in two
+        batches at once (e.g. one Idempotency-Key sent twice at once: the second must see
+        the first's commit); they run in the order they came."""
         self._pool = pool
         self._run_batch = run_batch
         self._max_batch = max_batch
@@ -55,6 +57,8 @@ class GroupCommit(Generic[Item, Result]):
         self._exclusive_key = exclusive_key
         self._queue: deque[tuple[Item, asyncio.Future[Result]]] = deque()
         self._in_flight = 0
+        self._busy_keys: set[Hashable] = set()
+        """Exclusive keys of the batches running now: their next items wait for them."""
         self._tasks: set[asyncio.Task[None]] = set()
         self.batches = 0
         self.items = 0
@@ -81,19 +85,29 @@ class GroupCommit(Generic[Item, Result]):
             if entry[1].done():  # its caller went away before the batch began
                 continue
             key = self._exclusive_key(entry[0])
-            if key is not None and key in keys:
+            if key is not None and (key in keys or key in self._busy_keys):
                 deferred.append(entry)
                 continue
             if key is not None:
                 keys.add(key)
             taken.append(entry)
         self._queue.extendleft(reversed(deferred))
+        self._busy_keys |= keys
         return taken
 
     async def _drain(self) -> None:
+        # A drain that finds only items waiting on a running batch's keys ends; that
+        # batch's drain takes them once it has released its keys.
         try:
             while batch := self._take():
-                await self._run(batch)
+                try:
+                    await self._run(batch)
+                finally:
+                    self._busy_keys -= {
+                        key
+                        for key in (self._exclusive_key(item) for item, _ in batch)
+                        if key is not None
+                    }
         finally:
             self._in_flight -= 1
 

@@ -7,18 +7,16 @@ a NOTIFY for the relay commit together, or — on any exception — nothing does
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from types import TracebackType
-from typing import Any, Self
+from typing import Self
 
 from asn_schemas import Envelope, EventPayload, new_event
-from sqlalchemy import insert, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from servicekit.context import current_traceparent
 from servicekit.db import Database
 from servicekit.identity import Identity
-from servicekit.tables import OUTBOX_CHANNEL, OutboxRecord
+from servicekit.outbox import outbox_row, write_outbox
 
 
 class UnitOfWork:
@@ -86,31 +84,10 @@ class UnitOfWork:
     async def _write_outbox(self, session: AsyncSession) -> None:
         if not self._events:
             return
+        # The session's own asyncpg connection, inside its transaction: the same statement
+        # group commit's batches use (servicekit.outbox), in one round trip.
+        connection = await session.connection()
+        driver = (await connection.get_raw_connection()).driver_connection
+        assert driver is not None, "an open session has a connection"
         rows = [outbox_row(topic, envelope) for topic, envelope in self._events]
-        await session.execute(insert(OutboxRecord), rows)
-        # Delivered by PostgreSQL only at commit, so the relay never wakes for a rollback.
-        await session.execute(text("SELECT pg_notify(:channel, '')"), {"channel": OUTBOX_CHANNEL})
-
-
-def outbox_row(topic: str, envelope: Envelope) -> dict[str, Any]:
-    """An event as the relay reads it back: the `outbox` table's columns, key = subject."""
-    return {
-        "event_id": envelope.id,
-        "topic": topic,
-        "key": envelope.subject,
-        "event_type": envelope.type,
-        "traceparent": envelope.traceparent,
-        "payload": envelope.model_dump(mode="json", exclude_none=True),
-    }
-
-
-UnitOfWorkFactory = Callable[[Identity], UnitOfWork]
-
-
-def unit_of_work_factory(db: Database, *, source: str, topic: str) -> UnitOfWorkFactory:
-    """Bind a service's database and topic once; routes then only name the actor."""
-
-    def make(actor: Identity) -> UnitOfWork:
-        return UnitOfWork(db, actor=actor, source=source, topic=topic)
-
-    return make
+        await write_outbox(driver, rows)

@@ -37,8 +37,13 @@ async def db(service_db):
     return service_db
 
 
-async def test_concurrent_callers_share_commits_and_get_their_own_answers(db) -> None:
-    desk: GroupCommit[str, int] = GroupCommit(db.raw_pool, write_notes, max_in_flight=1)
+# 1: one batch at a time; 2: what presensi's punch desks run (half its raw pool of 4).
+IN_FLIGHT = pytest.mark.parametrize("in_flight", [1, 2])
+
+
+@IN_FLIGHT
+async def test_concurrent_callers_share_commits_and_get_their_own_answers(db, in_flight) -> None:
+    desk: GroupCommit[str, int] = GroupCommit(db.raw_pool, write_notes, max_in_flight=in_flight)
     names = [f"n{i}" for i in range(40)] + ["bad", "n3"]
     answers = await asyncio.gather(*(desk.submit(n) for n in names), return_exceptions=True)
 
@@ -53,12 +58,13 @@ async def test_concurrent_callers_share_commits_and_get_their_own_answers(db) ->
     assert await pool.fetchval("SELECT count(*) FROM note") == 40
 
 
-async def test_a_failing_batch_rolls_back_and_every_caller_hears_of_it(db) -> None:
+@IN_FLIGHT
+async def test_a_failing_batch_rolls_back_and_every_caller_hears_of_it(db, in_flight) -> None:
     async def half_then_fail(conn: asyncpg.Connection, names: Sequence[str]) -> list[int]:
         await write_notes(conn, names[:1])
         raise RuntimeError("disk full")
 
-    desk: GroupCommit[str, int] = GroupCommit(db.raw_pool, half_then_fail, max_in_flight=1)
+    desk: GroupCommit[str, int] = GroupCommit(db.raw_pool, half_then_fail, max_in_flight=in_flight)
     answers = await asyncio.gather(
         *(desk.submit(f"x{i}") for i in range(5)), return_exceptions=True
     )
@@ -67,18 +73,30 @@ async def test_a_failing_batch_rolls_back_and_every_caller_hears_of_it(db) -> No
     assert await pool.fetchval("SELECT count(*) FROM note") == 0
 
 
-async def test_items_with_one_exclusive_key_never_share_a_batch(db) -> None:
+@IN_FLIGHT
+async def test_items_with_one_exclusive_key_never_share_or_overlap_batches(db, in_flight) -> None:
     seen: list[list[str]] = []
+    running: set[str] = set()
+    overlaps: list[str] = []
 
     async def record(conn: asyncpg.Connection, names: Sequence[str]) -> list[int | Exception]:
+        keys = {n[0] for n in names}
+        overlaps.extend(sorted(keys & running))
+        running.update(keys)
         seen.append(list(names))
-        return [len(seen)] * len(names)
+        number = len(seen)
+        await conn.execute("SELECT pg_sleep(0.05)")  # long enough for batches to overlap
+        running.difference_update(keys)
+        return [number] * len(names)
 
     desk: GroupCommit[str, int] = GroupCommit(
-        db.raw_pool, record, max_in_flight=1, exclusive_key=lambda name: name[0]
+        db.raw_pool, record, max_in_flight=in_flight, exclusive_key=lambda name: name[0]
     )
-    answers = await asyncio.gather(*(desk.submit(n) for n in ["a1", "b1", "a2", "c1", "a3"]))
+    names = ["a1", "b1", "a2", "c1", "a3", "b2", "d1"]
+    answers = await asyncio.gather(*(desk.submit(n) for n in names))
     assert all(len({n[0] for n in batch}) == len(batch) for batch in seen)
-    assert sorted(n for batch in seen for n in batch) == ["a1", "a2", "a3", "b1", "c1"]
-    # Held-back items keep their order: a1 before a2 before a3.
+    assert sorted(n for batch in seen for n in batch) == sorted(names)
+    assert overlaps == [], "a key's items ran in two batches at once"
+    # Held-back items keep their order: a1 before a2 before a3, b1 before b2.
     assert answers[0] < answers[2] < answers[4]
+    assert answers[1] < answers[5]

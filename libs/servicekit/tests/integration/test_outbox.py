@@ -10,6 +10,7 @@ import pytest
 from servicekit.consumer import ConsumerRunner
 from servicekit.context import bound_context
 from servicekit.identity import Identity
+from servicekit.metrics import RELAY_FAILURES
 from servicekit.relay import OutboxRelay
 from servicekit.tables import OutboxRecord
 from servicekit.testing import eventually
@@ -116,6 +117,7 @@ async def test_events_committed_while_the_broker_is_down_all_arrive_after_it_ret
 ):
     topic = await new_topic(partitions=3)
     relay = OutboxRelay(service_db.asyncpg_dsn, kafka_bootstrap, batch_size=200, poll_interval_s=1)
+    failures_before = _relay_failures()
     relay_task = asyncio.create_task(relay.run())
     stack.kafka.stop()
     try:
@@ -124,8 +126,12 @@ async def test_events_committed_while_the_broker_is_down_all_arrive_after_it_ret
             async with UnitOfWork(service_db, actor=ACTOR, source=SOURCE, topic=topic) as uow:
                 uow.add_event(NoteWritten(note_id=str(i), body=f"{key}:{i}"), subject=key)
         assert await count(service_db, OutboxRecord) == 500
-        await asyncio.sleep(2)  # the relay tries, fails and backs off meanwhile
+        # The relay tries, fails and backs off meanwhile, and says so in its health.
+        await eventually(
+            lambda: _failed_batches_since(failures_before, 2), what="two failed relay batches"
+        )
         assert not relay.healthy
+        assert not await _any_published(service_db)
     finally:
         stack.kafka.start()
 
@@ -212,3 +218,24 @@ async def test_a_second_relay_stands_by_while_one_is_publishing(
         await relay.close()
     bodies = [json.loads(r.value)["data"]["body"] for r in await read_topic(kafka_bootstrap, topic)]
     assert bodies == [f"a:{n}" for n in range(6)]
+
+
+def _relay_failures() -> float:
+    return sum(
+        sample.value
+        for metric in RELAY_FAILURES.collect()
+        for sample in metric.samples
+        if sample.name.endswith("_total")
+    )
+
+
+async def _failed_batches_since(before: float, n: int) -> bool:
+    return _relay_failures() >= before + n
+
+
+async def _any_published(db) -> bool:
+    from sqlalchemy import select
+
+    async with db.read_session() as session:
+        published = select(OutboxRecord.id).where(OutboxRecord.published).limit(1)
+        return (await session.execute(published)).first() is not None

@@ -7,8 +7,8 @@ a phone. What reaches the database is shaped for that:
 - group commit (`servicekit.groupcommit`): the check-ins (or check-outs) waiting while
   an earlier batch commits go together — one statement claims their Idempotency-Keys
   and reads everyone's context, one writes their attendance rows, one their outbox
-  rows and remembered responses (and a single NOTIFY) — and one commit, so a WAL flush
-  serves many phones.
+  rows (servicekit.outbox, with a single NOTIFY), one their remembered responses — and
+  one commit, so a WAL flush serves many phones.
 
 Each punch is still all-or-nothing: one that is refused (unknown, not active, not a
 working day, already done, not checked in) leaves neither a row nor an event nor a
@@ -31,9 +31,8 @@ from servicekit.db import Database
 from servicekit.errors import ProblemError
 from servicekit.groupcommit import Connection, GroupCommit
 from servicekit.idempotency import check_fingerprint
+from servicekit.outbox import OutboxRow, outbox_row, write_outbox
 from servicekit.problems import conflict, etag, invalid, not_found
-from servicekit.tables import OUTBOX_CHANNEL
-from servicekit.uow import outbox_row
 
 from presensi.attendance import schedules_from_json
 from presensi.domain.calendar import WIB, business_date
@@ -105,23 +104,17 @@ _CHECK_OUT = """
                AS checked_in
       FROM w LEFT JOIN done ON done.nip = w.nip
 """
-# Outbox rows of what happened, the responses of claimed keys remembered, the claims of
-# refused punches forgotten, and the relay woken once for the whole batch.
-_FINISH = """
-    WITH event AS (
-        INSERT INTO outbox (event_id, topic, key, event_type, traceparent, payload)
-        SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[],
-                             $6::jsonb[])
-    ), remembered AS (
-        UPDATE idempotency_key k SET status = $7, body = r.body, etag = $8
-          FROM unnest($9::text[], $10::text[], $11::jsonb[]) AS r(actor, key, body)
+# The responses of claimed keys remembered and the claims of refused punches forgotten,
+# in one statement (the events go through servicekit.outbox, which also wakes the relay).
+_SETTLE_KEYS = """
+    WITH remembered AS (
+        UPDATE idempotency_key k SET status = $1, body = r.body, etag = $2
+          FROM unnest($3::text[], $4::text[], $5::jsonb[]) AS r(actor, key, body)
          WHERE k.actor = r.actor AND k.key = r.key AND r.body IS NOT NULL
-    ), forgotten AS (
-        DELETE FROM idempotency_key k
-         USING unnest($9::text[], $10::text[], $11::jsonb[]) AS r(actor, key, body)
-         WHERE k.actor = r.actor AND k.key = r.key AND r.body IS NULL
     )
-    SELECT CASE WHEN cardinality($1::uuid[]) > 0 THEN pg_notify($12, '') END
+    DELETE FROM idempotency_key k
+     USING unnest($3::text[], $4::text[], $5::jsonb[]) AS r(actor, key, body)
+     WHERE k.actor = r.actor AND k.key = r.key AND r.body IS NULL
 """
 
 CHECK_IN = 201, 1
@@ -189,7 +182,7 @@ class _Done:
     """A punch the rules accepted and the database applied: its event and response."""
 
     index: int
-    event: dict[str, Any]
+    event: OutboxRow
     body: dict[str, Any]
 
 
@@ -310,22 +303,15 @@ async def _finish(
     status, version = outcome
     tag = etag(version)
     bodies = {d.index: d.body for d in done}
-    if done or batch.claimed:
-        events = [d.event for d in done]
+    await write_outbox(conn, [d.event for d in done])
+    if batch.claimed:
         await conn.execute(
-            _FINISH,
-            [e["event_id"] for e in events],
-            [e["topic"] for e in events],
-            [e["key"] for e in events],
-            [e["event_type"] for e in events],
-            [e["traceparent"] for e in events],
-            [json.dumps(e["payload"]) for e in events],
+            _SETTLE_KEYS,
             status,
             tag,
             [batch.items[i].actor for i in batch.claimed],
             [batch.items[i].idempotency_key for i in batch.claimed],
             [json.dumps(bodies[i]) if i in bodies else None for i in batch.claimed],
-            OUTBOX_CHANNEL,
         )
     for i, body in bodies.items():
         batch.results[i] = Answer(status, body, tag)
@@ -334,7 +320,7 @@ async def _finish(
 
 async def check_ins(conn: Connection, items: Sequence[Punch]) -> list[Answer | Exception]:
     batch = await _begin(conn, items)
-    planned: dict[uuid.UUID, tuple[int, tuple[Any, ...], dict[str, Any], dict[str, Any]]] = {}
+    planned: dict[uuid.UUID, tuple[int, tuple[Any, ...], OutboxRow, dict[str, Any]]] = {}
     for i in batch.pending():
         item = items[i]
         try:
