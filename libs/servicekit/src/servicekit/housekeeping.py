@@ -101,8 +101,14 @@ class Housekeeper:
         }
         conn = await asyncpg.connect(self._dsn)
         try:
-            deleted = dict.fromkeys(days, 0)
+            # Not every database has every table (the gateway keeps no idempotency keys).
+            present = {
+                table for table in days if await conn.fetchval("SELECT to_regclass($1)", table)
+            }
+            deleted = dict.fromkeys(present, 0)
             for table, keep in days.items():
+                if table not in present:
+                    continue
                 while True:
                     async with conn.transaction():
                         if not await conn.fetchval(_LOCK):

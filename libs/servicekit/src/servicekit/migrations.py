@@ -84,11 +84,16 @@ PURGE_INDEXES = (
 
 
 def create_purge_indexes() -> None:
-    """For a service's migration that adds them to an existing database (idempotent)."""
+    """For a service's migration that adds them to an existing database (idempotent; a
+    database without one of the tables, like the gateway's without idempotency keys,
+    gets the others)."""
     from alembic import op
+    from sqlalchemy import inspect
 
+    present = set(inspect(op.get_bind()).get_table_names())
     for name, table, column in PURGE_INDEXES:
-        op.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {table} USING brin ({column})")
+        if table in present:
+            op.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {table} USING brin ({column})")
 
 
 def drop_purge_indexes() -> None:

@@ -120,3 +120,15 @@ async def test_purges_go_in_batches_until_nothing_old_is_left(service_db, monkey
         await seed(dsn, age_days=500, tag=f"old{i}")
     deleted = await Housekeeper(dsn).purge()
     assert deleted == {"outbox": 7, "idempotency_key": 7, "inbox": 7}
+
+
+async def test_a_database_without_idempotency_keys_still_purges_the_rest(service_db):
+    """The gateway's database has an inbox and an outbox, but keeps no idempotency keys."""
+    dsn = service_db.asyncpg_dsn
+    await seed(dsn, age_days=500, tag="ancient")
+    conn = await asyncpg.connect(dsn)
+    try:
+        await conn.execute("DROP TABLE idempotency_key")
+    finally:
+        await conn.close()
+    assert await Housekeeper(dsn).purge() == {"outbox": 1, "inbox": 1}
