@@ -40,11 +40,11 @@ test: sync ## every test: unit, contract, integration (real Kafka + PostgreSQL),
 test-unit: sync ## only the tests that need no broker or database
 	@$(PY) pytest -q -m "not integration"
 
-lint: sync ## ruff, mypy (strict on libs and schemas), import contracts
+lint: sync ## ruff, mypy (strict on libs and schemas; services, gateway and bench too), import contracts
 	@$(PY) ruff check .
 	@$(PY) ruff format --check .
 	@$(PY) mypy libs/servicekit/src schemas/src deploy/local/src
-	@$(PY) mypy $(wildcard services/*/src) gateway/src
+	@$(PY) mypy $(wildcard services/*/src) gateway/src bench
 	@$(PY) lint-imports
 
 schemas: sync ## regenerate the committed JSON Schemas from the event models

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import itertools
 import random
 import time
@@ -264,7 +265,7 @@ def measure_check_ins(bench: Bench) -> dict[str, Any]:
     ):
         requests = iter([build(token) for _, token in bench.take(count)])
         results[path] = bench.timed(
-            f"check-ins ({path}), saturated", lambda p=port, r=requests: bench.saturate(p, r)
+            f"check-ins ({path}), saturated", functools.partial(bench.saturate, port, requests)
         )
         waited = bench.timed(
             "read model catching up",

@@ -1,4 +1,4 @@
-"""`python -m bench.outbox [--quick] [--prototypes]`: measure, print one table, write JSON.
+"""`python -m bench.outbox [--quick]`: measure, print one table, write JSON.
 
 Order: a throw-away producer run warms the broker's JIT (our measures would otherwise pay
 it, the anchors not); then Kafka's tools; then ours. All on one broker, in one run.
@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import dataclasses
 import os
 import platform
-import statistics
 import sys
 import time
 from collections.abc import Coroutine
@@ -28,17 +26,6 @@ from bench.outbox.backlog import BacklogConfig, run_backlog
 from bench.outbox.env import bench_stack, value_bytes
 from bench.outbox.latency import LatencyConfig, run_latency
 from bench.outbox.pipeline import PipelineConfig, run_pipeline
-from bench.outbox.probes import ProbedConsumer, ProbedRelay
-from bench.outbox.prototypes import (
-    AsyncCommitRelay,
-    BatchedConsumer,
-    BatchedRelay,
-    BulkHandlerConsumer,
-    DeletingRelay,
-    PerPollConsumer,
-    PrototypeRelay,
-    SingleActiveRelay,
-)
 from bench.outbox.report import Row, ratio, render_table, write_json
 
 T = TypeVar("T")
@@ -46,7 +33,7 @@ T = TypeVar("T")
 PARTITIONS = 6
 """As every service topic in deploy/local/topics.toml."""
 RELAY_AIM_EVENTS_PER_S = 20_000
-DATABASES = ("bench_pipeline", "bench_latency", "bench_backlog", "bench_proto")
+DATABASES = ("bench_pipeline", "bench_latency", "bench_backlog")
 
 
 @dataclass(frozen=True)
@@ -57,8 +44,6 @@ class Profile:
     anchor_records: int
     anchor_latency_messages: int
     warm_up_records: int
-    relay_proto_events: int
-    relay_proto_rounds: int
 
 
 FULL = Profile(
@@ -68,8 +53,6 @@ FULL = Profile(
     anchor_records=300_000,
     anchor_latency_messages=2_000,
     warm_up_records=100_000,
-    relay_proto_events=50_000,
-    relay_proto_rounds=3,
 )
 QUICK = Profile(
     pipeline=PipelineConfig(events=3_000, events_per_tx=50, writers=4, partitions=PARTITIONS),
@@ -78,8 +61,6 @@ QUICK = Profile(
     anchor_records=50_000,
     anchor_latency_messages=500,
     warm_up_records=20_000,
-    relay_proto_events=10_000,
-    relay_proto_rounds=1,
 )
 
 
@@ -108,7 +89,7 @@ class Bench:
         return result
 
 
-def measure(stack: Stack, profile: Profile, *, prototypes: bool) -> dict[str, Any]:
+def measure(stack: Stack, profile: Profile) -> dict[str, Any]:
     with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
         bench = Bench(stack, profile, runner)
         size = runner.run(value_bytes(stack.postgres.dsn(DATABASES[0])))
@@ -158,91 +139,7 @@ def measure(stack: Stack, profile: Profile, *, prototypes: bool) -> dict[str, An
             "latency": latency.as_dict(),
             "backlog": backlog.as_dict(),
         }
-        if prototypes:
-            results["prototypes"] = measure_prototypes(bench)
     return results
-
-
-CONSUMER_PROTOTYPES: tuple[type[ProbedConsumer], ...] = (
-    PerPollConsumer,
-    BatchedConsumer,
-    BulkHandlerConsumer,
-)
-RELAY_PROTOTYPES: tuple[type[ProbedRelay], ...] = (
-    ProbedRelay,  # servicekit's relay again, beside the others: the baseline of this section
-    PrototypeRelay,
-    SingleActiveRelay,
-    BatchedRelay,
-    AsyncCommitRelay,
-    DeletingRelay,
-)
-
-
-def measure_prototypes(bench: Bench) -> dict[str, Any]:
-    """The changes proposed for servicekit, on the same measures (see prototypes.py).
-
-    The relays are compared with servicekit's relay drained again in this section (the
-    backlog measure above ran minutes earlier, under other load); `PrototypeRelay` is
-    the relay copied with no change: how far it lands from the original shows the noise.
-    """
-    profile, stack = bench.profile, bench.stack
-    consumers: dict[str, Any] = {}
-    for cls in CONSUMER_PROTOTYPES:
-        name = cls.__name__
-        consumers[name] = {
-            "latency": bench.run(
-                f"prototype {name}: latency",
-                run_latency(
-                    stack,
-                    "bench_proto",
-                    profile.latency,
-                    topic=f"bench.proto-latency-{name}",
-                    consumer_cls=cls,
-                ),
-            ).as_dict(),
-            "pipeline": bench.run(
-                f"prototype {name}: pipeline",
-                run_pipeline(
-                    stack,
-                    "bench_proto",
-                    profile.pipeline,
-                    topic=f"bench.proto-pipeline-{name}",
-                    consumer_cls=cls,
-                ),
-            ).as_dict(),
-        }
-    # Relay gains are tens of percent, the same order as the noise of one drain on a
-    # shared box: each relay drains a fresh backlog several times, in turns, and the
-    # median is compared.
-    backlog = dataclasses.replace(profile.backlog, events=profile.relay_proto_events)
-    drains: dict[str, list[dict[str, Any]]] = {cls.__name__: [] for cls in RELAY_PROTOTYPES}
-    for turn in range(profile.relay_proto_rounds):
-        for relay_cls in RELAY_PROTOTYPES:
-            name = relay_cls.__name__
-            database = f"bench_proto_{name.lower()}_{turn}"  # each starts from the same state
-            stack.postgres.create_databases([database])
-            result = bench.run(
-                f"prototype {name}: backlog relay drain, turn {turn + 1}",
-                run_backlog(
-                    stack,
-                    database,
-                    backlog,
-                    topic=f"bench.proto-backlog-{name}-{turn}",
-                    relay_cls=relay_cls,
-                    consumer_cls=None,
-                ),
-            )
-            drains[name].append(dataclasses.asdict(result.relay))
-    relays = {
-        name: {
-            "events": backlog.events,
-            "events_per_s": [d["events_per_s"] for d in runs],
-            "median_events_per_s": statistics.median(d["events_per_s"] for d in runs),
-            "drains": runs,
-        }
-        for name, runs in drains.items()
-    }
-    return {"consumers": consumers, "relays": relays}
 
 
 def build_rows(results: dict[str, Any]) -> list[Row]:
@@ -297,63 +194,16 @@ def build_rows(results: dict[str, Any]) -> list[Row]:
             ratio(relay_rate, producer["records_per_s"]),
         ),
     ]
-    if backlog["consumer"] is not None:
-        consumer_rate = backlog["consumer"]["events_per_s"]
-        rows.append(
-            Row(
-                "backlog consumer drain events/s",
-                consumer_rate,
-                kafka_consumer,
-                consumer["fetch_msgs_per_s"],
-                ratio(consumer_rate, consumer["fetch_msgs_per_s"]),
-            )
+    consumer_rate = backlog["consumer"]["events_per_s"]
+    rows.append(
+        Row(
+            "backlog consumer drain events/s",
+            consumer_rate,
+            kafka_consumer,
+            consumer["fetch_msgs_per_s"],
+            ratio(consumer_rate, consumer["fetch_msgs_per_s"]),
         )
-    if "prototypes" in results:
-        rows += prototype_rows(results)
-    return rows
-
-
-def prototype_rows(results: dict[str, Any]) -> list[Row]:
-    today = "servicekit today (above)"
-    rows = []
-    pipeline_today = results["pipeline"]["events_per_s"]
-    latency_today = results["latency"]["seen_ms"]
-    for name, proto in results["prototypes"]["consumers"].items():
-        rate = proto["pipeline"]["events_per_s"]
-        rows.append(
-            Row(
-                f"{name}: pipeline events/s",
-                rate,
-                today,
-                pipeline_today,
-                ratio(rate, pipeline_today),
-            )
-        )
-        for key in ("p50", "p99"):
-            ms = proto["latency"]["seen_ms"][key]
-            rows.append(
-                Row(
-                    f"{name}: latency {key} ms",
-                    ms,
-                    today,
-                    latency_today[key],
-                    ratio(ms, latency_today[key]),
-                )
-            )
-    relays = dict(results["prototypes"]["relays"])
-    baseline = relays.pop(ProbedRelay.__name__)["median_events_per_s"]
-    rows.append(Row("servicekit relay: drain, median", baseline, "", None, None))
-    for name, proto in relays.items():
-        rate = proto["median_events_per_s"]
-        rows.append(
-            Row(
-                f"{name}: drain, median",
-                rate,
-                "servicekit relay, same turns",
-                baseline,
-                ratio(rate, baseline),
-            )
-        )
+    )
     return rows
 
 
@@ -376,11 +226,6 @@ def notes(results: dict[str, Any], profile: Profile) -> list[str]:
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench.outbox", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="small N: a smoke run (~1 min)")
-    parser.add_argument(
-        "--prototypes",
-        action="store_true",
-        help="also measure the proposed consumer change (bench/outbox/prototypes.py)",
-    )
     return parser.parse_args(argv)
 
 
@@ -394,7 +239,7 @@ def main(argv: list[str] | None = None) -> int:
     load_before = os.getloadavg()
     with bench_stack(DATABASES) as stack:
         say(f"stack up in {time.perf_counter() - clock:.1f} s: {stack.config.state_dir}")
-        results = measure(stack, profile, prototypes=args.prototypes)
+        results = measure(stack, profile)
         kafka_version = stack.kafka.version
     duration = time.perf_counter() - clock
     rows = build_rows(results)

@@ -21,7 +21,7 @@ from bench.outbox import cpu
 from bench.outbox.domain import add_note, unit_of_work
 from bench.outbox.env import prepare_database, table_count
 from bench.outbox.harness import running, wait_until
-from bench.outbox.probes import Probe, ProbedConsumer, ProbedRelay, probed_consumer
+from bench.outbox.probes import Probe, ProbedRelay, probed_consumer
 
 TOPIC = "bench.backlog.events"
 
@@ -60,7 +60,7 @@ class BacklogResult:
     fill_s: float
     fill_events_per_s: float
     relay: RelayDrain
-    consumer: ConsumerDrain | None
+    consumer: ConsumerDrain
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -113,14 +113,11 @@ async def drain_consumer(
     db: Database,
     topic: str,
     events: int,
-    consumer_cls: type[ProbedConsumer],
     timeout_s: float,
 ) -> ConsumerDrain:
     probe = Probe()
     probe.reset(events)
-    consumer = probed_consumer(
-        db, stack.kafka.bootstrap, topic, probe, group=f"{topic}-group", cls=consumer_cls
-    )
+    consumer = probed_consumer(db, stack.kafka.bootstrap, topic, probe, group=f"{topic}-group")
     async with running(db, topic, None, consumer) as tasks:
         before = cpu.sample(stack.kafka.pid(), stack.postgres.pid())
         started = time.perf_counter()
@@ -142,11 +139,7 @@ async def run_backlog(
     config: BacklogConfig,
     *,
     topic: str = TOPIC,
-    relay_cls: type[ProbedRelay] = ProbedRelay,
-    consumer_cls: type[ProbedConsumer] | None = ProbedConsumer,
 ) -> BacklogResult:
-    """`relay_cls` / `consumer_cls` let a prototype of a change run the same measure;
-    `consumer_cls=None` times the relay only."""
     stack.kafka.create_topics({topic: config.partitions})
     dsn = stack.postgres.dsn(db_name)
     db = await prepare_database(dsn)
@@ -154,18 +147,14 @@ async def run_backlog(
     try:
         fill_s = await fill(db, topic, total, config.fill_events_per_tx, config.fill_writers)
         await analyze(dsn)
-        relay = relay_cls(
+        relay = ProbedRelay(
             dsn,
             stack.kafka.bootstrap,
             name="bench-backlog-relay",
             batch_size=config.relay_batch_size,
         )
         drained, relay_drain = await drain_relay(stack, dsn, relay)
-        consumer_drain = None
-        if consumer_cls is not None:
-            consumer_drain = await drain_consumer(
-                stack, db, topic, drained, consumer_cls, config.timeout_s
-            )
+        consumer_drain = await drain_consumer(stack, db, topic, drained, config.timeout_s)
     finally:
         await db.dispose()
     return BacklogResult(

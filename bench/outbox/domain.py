@@ -76,11 +76,6 @@ async def record_effect(event: ConsumedEvent, uow: UnitOfWork) -> None:
     await uow.session.execute(insert(EFFECTS).values(**_effect_row(event)))
 
 
-async def record_effects(events: list[ConsumedEvent], uow: UnitOfWork) -> None:
-    """The same effect for a whole batch in one statement (for the bulk-handler prototype)."""
-    await uow.session.execute(insert(EFFECTS), [_effect_row(event) for event in events])
-
-
 def envelope_document(n: int) -> dict[str, object]:
     """Event `n` as UnitOfWork stores it in `outbox.payload` (what the relay sends as text)."""
     payload = note(n)

@@ -20,7 +20,7 @@ from devstack import Stack
 from bench.outbox.domain import add_note, unit_of_work
 from bench.outbox.env import prepare_database
 from bench.outbox.harness import running, wait_until
-from bench.outbox.probes import Probe, ProbedConsumer, ProbedRelay, probed_consumer
+from bench.outbox.probes import Probe, ProbedRelay, probed_consumer
 
 TOPIC = "bench.latency.events"
 
@@ -69,18 +69,13 @@ async def run_latency(
     config: LatencyConfig,
     *,
     topic: str = TOPIC,
-    relay_cls: type[ProbedRelay] = ProbedRelay,
-    consumer_cls: type[ProbedConsumer] = ProbedConsumer,
 ) -> LatencyResult:
-    """`relay_cls` / `consumer_cls` let a prototype of a change run the same measure."""
     stack.kafka.create_topics({topic: config.partitions})
     db = await prepare_database(stack.postgres.dsn(db_name))
     bootstrap = stack.kafka.bootstrap
-    relay = relay_cls(db.asyncpg_dsn, bootstrap, name="bench-latency-relay")
+    relay = ProbedRelay(db.asyncpg_dsn, bootstrap, name="bench-latency-relay")
     probe = Probe(keep_ids=True)
-    consumer = probed_consumer(
-        db, bootstrap, topic, probe, group=f"{topic}-group", cls=consumer_cls
-    )
+    consumer = probed_consumer(db, bootstrap, topic, probe, group=f"{topic}-group")
     count = int(config.rate_per_s * config.duration_s)
     committed: dict[uuid.UUID, float] = {}
     try:

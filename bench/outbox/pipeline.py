@@ -20,7 +20,7 @@ from bench.outbox import cpu
 from bench.outbox.domain import add_note, unit_of_work
 from bench.outbox.env import prepare_database
 from bench.outbox.harness import running, wait_until
-from bench.outbox.probes import Probe, ProbedConsumer, ProbedRelay, probed_consumer
+from bench.outbox.probes import Probe, ProbedRelay, probed_consumer
 
 TOPIC = "bench.pipeline.events"
 
@@ -57,18 +57,13 @@ async def run_pipeline(
     config: PipelineConfig,
     *,
     topic: str = TOPIC,
-    relay_cls: type[ProbedRelay] = ProbedRelay,
-    consumer_cls: type[ProbedConsumer] = ProbedConsumer,
 ) -> PipelineResult:
-    """`relay_cls` / `consumer_cls` let a prototype of a change run the same measure."""
     stack.kafka.create_topics({topic: config.partitions})
     db = await prepare_database(stack.postgres.dsn(db_name))
     bootstrap = stack.kafka.bootstrap
-    relay = relay_cls(db.asyncpg_dsn, bootstrap, name="bench-pipeline-relay")
+    relay = ProbedRelay(db.asyncpg_dsn, bootstrap, name="bench-pipeline-relay")
     probe = Probe()
-    consumer = probed_consumer(
-        db, bootstrap, topic, probe, group=f"{topic}-group", cls=consumer_cls
-    )
+    consumer = probed_consumer(db, bootstrap, topic, probe, group=f"{topic}-group")
     transactions = config.events // config.events_per_tx
     total = transactions * config.events_per_tx
     try:

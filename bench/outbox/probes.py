@@ -97,10 +97,9 @@ def probed_consumer(
     probe: Probe,
     *,
     group: str,
-    cls: type[ProbedConsumer] = ProbedConsumer,
     **kwargs: Any,
 ) -> ProbedConsumer:
-    return cls(
+    return ProbedConsumer(
         probe,
         db=db,
         bootstrap=bootstrap,

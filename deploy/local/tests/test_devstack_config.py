@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 from devstack import StackConfig, StackError, free_port
-from devstack.config import REPO_ROOT, load_topics
+from devstack.config import REPO_ROOT, configs_for_topic, load_topic_configs, load_topics
 from devstack.jars import kafka_version
 from devstack.kafka import check_topic_names, render_server_properties
 from devstack.postgres import create_databases_sql, render_postgres_conf
@@ -18,6 +18,26 @@ def test_default_topics_come_from_topics_toml():
     assert all(p >= 1 for p in topics.values())
 
 
+def test_event_topics_are_kept_for_ever_and_dead_letters_a_year():
+    configs = load_topic_configs()
+    for name in load_topics():
+        assert configs_for_topic(name, configs) == {"retention.ms": "-1", "retention.bytes": "-1"}
+    assert configs_for_topic("presensi-consumer.dlq", configs) == {
+        "retention.ms": str(365 * 24 * 3600 * 1000),
+        "retention.bytes": "-1",
+    }
+    assert configs_for_topic("anchor.latency", configs) == {}
+
+
+def test_topics_toml_and_servicekit_state_the_same_retention():
+    """Services create dead-letter (and test) topics themselves, with servicekit's values."""
+    from servicekit.kafka import topic_config
+
+    configs = load_topic_configs()
+    for name in ("pegawai.events", "pegawai.e2e1a2b.events", "gateway.dlq", "bench.other"):
+        assert configs_for_topic(name, configs) == topic_config(name), name
+
+
 def test_topics_file_errors_are_one_line(tmp_path: Path):
     bad = tmp_path / "topics.toml"
     bad.write_text('[topics."x"]\npartitions = 0\n')
@@ -25,6 +45,9 @@ def test_topics_file_errors_are_one_line(tmp_path: Path):
         load_topics(bad)
     with pytest.raises(StackError, match="not found"):
         load_topics(tmp_path / "missing.toml")
+    bad.write_text('[configs."*.events"]\n"retention.ms" = true\n')
+    with pytest.raises(StackError, match="must be a number or a string"):
+        load_topic_configs(bad)
 
 
 def test_defaults_avoid_the_common_ports(monkeypatch: pytest.MonkeyPatch):

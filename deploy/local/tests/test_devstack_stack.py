@@ -12,8 +12,9 @@ from pathlib import Path
 import asyncpg
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
-from devstack import Stack, StackConfig
+from devstack import Stack, StackConfig, kafkawire
 from devstack.processes import pid_alive, port_in_use
+from servicekit.testing import read_topic_config
 
 pytestmark = pytest.mark.integration
 
@@ -62,6 +63,54 @@ def test_configured_topics_exist_with_their_partitions(stack: Stack):
     assert {n: p for n, p in stack.kafka.topics().items() if n in described} == described
 
 
+FOR_EVER = {"retention.ms": "-1", "retention.bytes": "-1"}
+A_YEAR = {"retention.ms": str(365 * 24 * 3600 * 1000), "retention.bytes": "-1"}
+BROKER_DEFAULT = {"retention.ms": "604800000", "retention.bytes": "-1"}  # 7 days
+
+
+async def _retention(stack: Stack, topic: str) -> dict[str, str | None]:
+    """Read back with another client than the one devstack writes with."""
+    config = await read_topic_config(stack.kafka.bootstrap, topic)
+    return {key: config[key] for key in ("retention.ms", "retention.bytes")}
+
+
+async def test_event_topics_keep_everything(stack: Stack):
+    for name in stack.config.topics:
+        assert await _retention(stack, name) == FOR_EVER, name
+
+
+async def test_a_start_sets_the_retention_of_topics_made_before(stack: Stack):
+    """An upgrade of a running stack: its topics were made with the broker's 7 days."""
+    old = {"before.events": 2, "before-group.dlq": 1, "before.other": 1}
+    assert set(kafkawire.create_topics(("127.0.0.1", stack.config.kafka_port), old).values()) == {
+        (kafkawire.NONE, None)
+    }
+    for name in old:
+        assert await _retention(stack, name) == BROKER_DEFAULT, name
+    producer = AIOKafkaProducer(bootstrap_servers=stack.kafka.bootstrap, acks="all")
+    await producer.start()
+    try:
+        sent = await producer.send_and_wait("before.events", b"written before", partition=0)
+    finally:
+        await producer.stop()
+
+    stack.start()
+
+    assert await _retention(stack, "before.events") == FOR_EVER
+    assert await _retention(stack, "before-group.dlq") == A_YEAR
+    assert await _retention(stack, "before.other") == BROKER_DEFAULT
+    assert stack.kafka.topics()["before.events"] == 2
+    consumer = AIOKafkaConsumer(bootstrap_servers=stack.kafka.bootstrap, enable_auto_commit=False)
+    await consumer.start()
+    try:
+        tp = TopicPartition("before.events", 0)
+        consumer.assign([tp])
+        consumer.seek(tp, sent.offset)
+        assert (await consumer.getone()).value == b"written before"
+    finally:
+        await consumer.stop()
+
+
 def test_second_start_is_a_fast_no_op(stack: Stack):
     pids = (stack.kafka.pid(), stack.postgres.pid())
     started = time.monotonic()
@@ -80,12 +129,15 @@ async def test_databases_exist(stack: Stack):
             await conn.close()
 
 
-def test_extra_topics_and_databases(stack: Stack):
+async def test_extra_topics_and_databases(stack: Stack):
     stack.kafka.create_topics({"devstack-test.dlq": 3, "devstack-test.events": 2})
     stack.kafka.create_topics({"devstack-test.dlq": 3})  # again: nothing happens
     topics = stack.kafka.topics()
     assert topics["devstack-test.dlq"] == 3
     assert topics["devstack-test.events"] == 2
+    # A bench's or the e2e tests' topics are made as the suite's: by the kind of their name.
+    assert await _retention(stack, "devstack-test.events") == FOR_EVER
+    assert await _retention(stack, "devstack-test.dlq") == A_YEAR
     stack.postgres.create_databases(["devstack_extra", "devstack_extra"])
     assert "devstack_extra" in stack.postgres.databases()
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import fnmatch
 import os
 import socket
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from devstack.processes import StackError
 
@@ -24,14 +26,22 @@ DEFAULT_CONTROLLER_PORT = 19093
 DEFAULT_PG_PORT = 15432
 
 
-def load_topics(path: Path = TOPICS_FILE) -> dict[str, int]:
-    """Topic name → partition count, from a file of `[topics."<name>"] partitions = N` tables."""
+TopicConfigs = Mapping[str, Mapping[str, str]]
+"""Topic-name pattern → topic configs, e.g. `{"*.events": {"retention.ms": "-1"}}`."""
+
+
+def _read_topics_file(path: Path) -> dict[str, Any]:
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise StackError(f"topic list not found: {path}") from None
     except tomllib.TOMLDecodeError as exc:
         raise StackError(f"{path}: {exc}") from None
+
+
+def load_topics(path: Path = TOPICS_FILE) -> dict[str, int]:
+    """Topic name → partition count, from a file of `[topics."<name>"] partitions = N` tables."""
+    data = _read_topics_file(path)
     topics: dict[str, int] = {}
     for name, spec in data.get("topics", {}).items():
         partitions = spec.get("partitions") if isinstance(spec, dict) else None
@@ -39,6 +49,34 @@ def load_topics(path: Path = TOPICS_FILE) -> dict[str, int]:
             raise StackError(f"{path}: topic {name!r} needs a positive integer `partitions`")
         topics[name] = partitions
     return topics
+
+
+def load_topic_configs(path: Path = TOPICS_FILE) -> dict[str, dict[str, str]]:
+    """Name pattern → topic configs, from `[configs."<pattern>"] "<key>" = <value>` tables.
+
+    Values are given to Kafka as text; TOML integers are allowed for readability.
+    """
+    kinds = _read_topics_file(path).get("configs", {})
+    if not isinstance(kinds, dict):
+        raise StackError(f"{path}: `configs` must be a table of tables")
+    configs: dict[str, dict[str, str]] = {}
+    for pattern, values in kinds.items():
+        if not isinstance(values, dict):
+            raise StackError(f"{path}: configs {pattern!r} must be a table")
+        for key, value in values.items():
+            if isinstance(value, bool) or not isinstance(value, int | str):
+                raise StackError(f"{path}: {pattern!r} {key!r} must be a number or a string")
+        configs[pattern] = {key: str(value) for key, value in values.items()}
+    return configs
+
+
+def configs_for_topic(name: str, configs: TopicConfigs) -> dict[str, str]:
+    """The configs a topic named `name` should have: every matching pattern, in order."""
+    wanted: dict[str, str] = {}
+    for pattern, values in configs.items():
+        if fnmatch.fnmatchcase(name, pattern):
+            wanted.update(values)
+    return wanted
 
 
 def default_cache_dir() -> Path:
@@ -83,6 +121,7 @@ class StackConfig:
     pg_port: int = DEFAULT_PG_PORT
     databases: tuple[str, ...] = DEFAULT_DATABASES
     topics: Mapping[str, int] = field(default_factory=load_topics)
+    topic_configs: TopicConfigs = field(default_factory=load_topic_configs)
     cache_dir: Path = field(default_factory=default_cache_dir)
 
     def __post_init__(self) -> None:
@@ -92,6 +131,9 @@ class StackConfig:
         ports = (self.kafka_port, self.controller_port, self.pg_port)
         if len(set(ports)) != len(ports):
             raise StackError(f"the Kafka, controller and PostgreSQL ports must differ: {ports}")
+
+    def configs_for_topic(self, name: str) -> dict[str, str]:
+        return configs_for_topic(name, self.topic_configs)
 
     @classmethod
     def default(cls) -> StackConfig:

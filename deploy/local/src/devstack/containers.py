@@ -20,7 +20,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from devstack import kafkawire
-from devstack.config import DEFAULT_DATABASES, StackConfig, free_port, load_topics
+from devstack.config import (
+    DEFAULT_DATABASES,
+    StackConfig,
+    TopicConfigs,
+    configs_for_topic,
+    free_port,
+    load_topic_configs,
+    load_topics,
+)
+from devstack.kafka import apply_topic_configs
 from devstack.postgres import check_database_names
 from devstack.processes import StackError
 from devstack.stack import Stack
@@ -77,6 +86,8 @@ class ContainerKafka:
             "SHARE_COORDINATOR_STATE_TOPIC_MIN_ISR": "1",
             "GROUP_INITIAL_REBALANCE_DELAY_MS": "0",
             "AUTO_CREATE_TOPICS_ENABLE": "false",
+            # As kafka/server.properties.template: a retention test waits on the check.
+            "LOG_RETENTION_CHECK_INTERVAL_MS": "5000",
         }
         for key, value in settings.items():
             self.container.with_env(f"KAFKA_{key}", value)
@@ -112,11 +123,25 @@ class ContainerKafka:
             self.container.stop()
             self.started = False
 
-    def create_topics(self, topics: Mapping[str, int]) -> None:
-        results = kafkawire.create_topics(("127.0.0.1", self.port), topics)
+    def create_topics(
+        self,
+        topics: Mapping[str, int],
+        *,
+        configs: Mapping[str, Mapping[str, str]] | None = None,
+        kinds: TopicConfigs | None = None,
+    ) -> None:
+        """As `Kafka.create_topics`: the configs of each topic's kind, `configs[name]` over them."""
+        kinds = load_topic_configs() if kinds is None else kinds
+        wanted = {
+            name: {**configs_for_topic(name, kinds), **(configs or {}).get(name, {})}
+            for name in topics
+        }
+        address = ("127.0.0.1", self.port)
+        results = kafkawire.create_topics(address, topics, configs=wanted)
         for name, (code, message) in results.items():
             if code not in (kafkawire.NONE, kafkawire.TOPIC_ALREADY_EXISTS):
                 raise StackError(f"creating topic {name}: error {code}: {message}")
+        apply_topic_configs(address, wanted)
 
 
 class ContainerPostgres:
@@ -166,6 +191,7 @@ class ContainerStack:
     ) -> None:
         self.databases = databases
         self.topics = dict(topics) if topics is not None else load_topics()
+        self.topic_configs = load_topic_configs()
         self.kafka = ContainerKafka(KAFKA_IMAGE)
         self.postgres = ContainerPostgres(POSTGRES_IMAGE)
 
@@ -173,7 +199,7 @@ class ContainerStack:
         self.postgres.start()
         self.kafka.start()
         self.postgres.create_databases(self.databases)
-        self.kafka.create_topics(self.topics)
+        self.kafka.create_topics(self.topics, kinds=self.topic_configs)
 
     def stop(self) -> None:
         self.kafka.remove()

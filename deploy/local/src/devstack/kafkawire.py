@@ -1,8 +1,9 @@
-"""Just enough of the Kafka wire protocol to check a broker and create topics.
+"""Just enough of the Kafka wire protocol to check a broker, create topics and set their configs.
 
 A JVM tool takes one to two seconds to start on two cores and TopicCommand creates one topic
 per run; these requests take milliseconds, which matters for fixtures that make a topic per
-test. Only non-flexible versions that Kafka 4.x serves are spoken: Metadata v4, CreateTopics v4.
+test. Only non-flexible versions that Kafka 4.x serves are spoken: Metadata v4, CreateTopics v4,
+DescribeConfigs v1, IncrementalAlterConfigs v0.
 """
 
 from __future__ import annotations
@@ -18,6 +19,11 @@ T = TypeVar("T")
 
 _METADATA = (3, 4)
 _CREATE_TOPICS = (19, 4)
+_DESCRIBE_CONFIGS = (32, 1)
+_INCREMENTAL_ALTER_CONFIGS = (44, 0)
+
+_TOPIC_RESOURCE = 2
+_SET = 0
 
 NONE = 0
 UNKNOWN_TOPIC_OR_PARTITION = 3
@@ -83,6 +89,14 @@ class _Reader:
 def _string(value: str) -> bytes:
     raw = value.encode()
     return struct.pack(">h", len(raw)) + raw
+
+
+def _nullable_string(value: str | None) -> bytes:
+    return struct.pack(">h", -1) if value is None else _string(value)
+
+
+def _array(items: Sequence[bytes]) -> bytes:
+    return struct.pack(">i", len(items)) + b"".join(items)
 
 
 def _recv_exactly(sock: socket.socket, size: int) -> bytes:
@@ -157,18 +171,99 @@ def create_topics(
     address: tuple[str, int],
     topics: Mapping[str, int],
     *,
+    configs: Mapping[str, Mapping[str, str]] | None = None,
     replication_factor: int = 1,
     timeout: float = 15.0,
 ) -> dict[str, tuple[int, str | None]]:
-    """Topic → (error code, message); TOPIC_ALREADY_EXISTS means nothing was changed."""
+    """Topic → (error code, message); TOPIC_ALREADY_EXISTS means nothing was changed.
+
+    `configs` gives topic configs (e.g. `retention.ms`) by topic name; a topic that
+    already exists keeps its own (see `incremental_alter_configs`).
+    """
+    configs = configs or {}
     body = struct.pack(">i", len(topics))
     for name, partitions in topics.items():
-        body += _string(name) + struct.pack(">ihii", partitions, replication_factor, 0, 0)
+        body += _string(name) + struct.pack(">ihi", partitions, replication_factor, 0)
+        body += _array(
+            [_string(key) + _nullable_string(value) for key, value in configs.get(name, {}).items()]
+        )
     body += struct.pack(">ib", int(timeout * 1000), 0)
     r = _call(address, _CREATE_TOPICS, body, timeout + 5.0)
     r.int32()  # throttle_time_ms
 
     def result() -> tuple[str, int, str | None]:
         return r.string() or "", r.int16(), r.string()
+
+    return {name: (code, message) for name, code, message in r.array(result)}
+
+
+def describe_topic_configs(
+    address: tuple[str, int], topics: Sequence[str], *, timeout: float = 5.0
+) -> dict[str, tuple[int, dict[str, str | None]]]:
+    """Topic → (error code, every config's current value, defaults included)."""
+    body = _array(
+        [struct.pack(">b", _TOPIC_RESOURCE) + _string(t) + struct.pack(">i", -1) for t in topics]
+    )
+    body += struct.pack(">b", 0)  # include_synonyms
+    r = _call(address, _DESCRIBE_CONFIGS, body, timeout)
+    r.int32()  # throttle_time_ms
+
+    def synonym() -> None:
+        r.string()  # name
+        r.string()  # value
+        r.int8()  # source
+
+    def entry() -> tuple[str, str | None]:
+        name = r.string() or ""
+        value = r.string()
+        r.int8()  # read_only
+        r.int8()  # config_source
+        r.int8()  # is_sensitive
+        r.array(synonym)
+        return name, value
+
+    def result() -> tuple[str, int, dict[str, str | None]]:
+        code = r.int16()
+        r.string()  # error_message
+        r.int8()  # resource_type
+        name = r.string() or ""
+        return name, code, dict(r.array(entry))
+
+    return {name: (code, values) for name, code, values in r.array(result)}
+
+
+def incremental_alter_configs(
+    address: tuple[str, int],
+    configs: Mapping[str, Mapping[str, str]],
+    *,
+    timeout: float = 15.0,
+) -> dict[str, tuple[int, str | None]]:
+    """Set the given configs of existing topics, leaving their other configs as they are.
+
+    Topic → (error code, message). This is how a running stack takes a new retention
+    without recreating (and emptying) its topics.
+    """
+    body = _array(
+        [
+            struct.pack(">b", _TOPIC_RESOURCE)
+            + _string(topic)
+            + _array(
+                [
+                    _string(key) + struct.pack(">b", _SET) + _nullable_string(value)
+                    for key, value in values.items()
+                ]
+            )
+            for topic, values in configs.items()
+        ]
+    )
+    body += struct.pack(">b", 0)  # validate_only
+    r = _call(address, _INCREMENTAL_ALTER_CONFIGS, body, timeout)
+    r.int32()  # throttle_time_ms
+
+    def result() -> tuple[str, int, str | None]:
+        code = r.int16()
+        message = r.string()
+        r.int8()  # resource_type
+        return r.string() or "", code, message
 
     return {name: (code, message) for name, code, message in r.array(result)}

@@ -206,6 +206,11 @@ class ServiceProcesses:
             raise StackError(f"demo data for {spec.name} failed:\n{result.stderr[-2000:]}")
 
 
+def _shown(path: Path) -> Path:
+    """Short when the state lives in the checkout; ASN_STACK_DIR may put it anywhere else."""
+    return path.relative_to(REPO_ROOT) if path.is_relative_to(REPO_ROOT) else path
+
+
 def _summary(processes: ServiceProcesses) -> str:
     gateway = next((s for s in processes.specs if s.name == "gateway"), None)
     lines = ["", "Sawahlunto ASN Suite is up:"]
@@ -215,7 +220,7 @@ def _summary(processes: ServiceProcesses) -> str:
         elif processes.running(spec):
             lines.append(
                 f"  {spec.name:<10} http://127.0.0.1:{spec.port}/docs"
-                f"   (log: {processes.log_file(spec).relative_to(REPO_ROOT)})"
+                f"   (log: {_shown(processes.log_file(spec))})"
             )
     lines += [
         f"  kafka      127.0.0.1:{processes.config.kafka_port}",

@@ -15,7 +15,12 @@ from datetime import UTC, datetime
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.structs import ConsumerRecord
 
-from servicekit.kafka import ensure_topics, idempotent_producer, topic_partitions
+from servicekit.kafka import (
+    DEAD_LETTER_SUFFIX,
+    ensure_topics,
+    idempotent_producer,
+    topic_partitions,
+)
 from servicekit.logging import get_logger
 from servicekit.metrics import EVENTS_DEAD_LETTERED
 
@@ -26,7 +31,7 @@ MAX_ERROR_BYTES = 2000
 
 
 def dlq_topic(group_id: str) -> str:
-    return f"{group_id}.dlq"
+    return f"{group_id}{DEAD_LETTER_SUFFIX}"
 
 
 class DeadLetterWriter:
@@ -38,6 +43,7 @@ class DeadLetterWriter:
         self._producer: AIOKafkaProducer | None = None
 
     async def ensure_topic(self) -> None:
+        """Create the topic with its long retention (servicekit.kafka.DEAD_LETTER_TOPIC_CONFIG)."""
         await ensure_topics(self._bootstrap, {self.topic: self._partitions})
 
     async def send(

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from datetime import timedelta
+from typing import Any, Final
 
 from aiokafka import AIOKafkaProducer
 from aiokafka.errors import (
@@ -30,6 +32,35 @@ OutOfOrderSequenceNumber; a fresh producer id clears it, and the outbox re-sends
 """
 
 
+EVENTS_SUFFIX: Final = ".events"
+DEAD_LETTER_SUFFIX: Final = ".dlq"
+
+EVENT_TOPIC_CONFIG: Final[Mapping[str, str]] = {"retention.ms": "-1", "retention.bytes": "-1"}
+"""Event topics are the suite's history, read from the beginning by every new consumer group
+(a new service, an analytics consumer, gateway.rebuild): never deleted, by age or by size."""
+
+DEAD_LETTER_RETENTION: Final = timedelta(days=365)
+"""A dead letter waits for a person to fix the cause and replay it: a year covers an appraisal
+cycle and long leave; its original stays in the event topic for ever in any case."""
+
+DEAD_LETTER_TOPIC_CONFIG: Final[Mapping[str, str]] = {
+    "retention.ms": str(int(DEAD_LETTER_RETENTION.total_seconds() * 1000)),
+    "retention.bytes": "-1",
+}
+# deploy/local/topics.toml states the same for the local stack (a test keeps them equal);
+# the Kubernetes KafkaTopic resources carry them too.
+
+
+def topic_config(name: str) -> dict[str, str]:
+    """The configs a topic is created with, by the kind its name says (`<svc>.events`,
+    `<group>.dlq`); other topics get the broker's defaults."""
+    if name.endswith(EVENTS_SUFFIX):
+        return dict(EVENT_TOPIC_CONFIG)
+    if name.endswith(DEAD_LETTER_SUFFIX):
+        return dict(DEAD_LETTER_TOPIC_CONFIG)
+    return {}
+
+
 def idempotent_producer(bootstrap: str, *, client_id: str) -> AIOKafkaProducer:
     return AIOKafkaProducer(
         bootstrap_servers=bootstrap,
@@ -45,8 +76,17 @@ def idempotent_producer(bootstrap: str, *, client_id: str) -> AIOKafkaProducer:
     )
 
 
-async def ensure_topics(bootstrap: str, partitions_by_topic: dict[str, int]) -> None:
-    """Create topics that don't exist yet (auto-creation is off on our brokers)."""
+async def ensure_topics(
+    bootstrap: str,
+    partitions_by_topic: Mapping[str, int],
+    *,
+    config_overrides: Mapping[str, str] | None = None,
+) -> None:
+    """Create topics that don't exist yet (auto-creation is off on our brokers).
+
+    Each gets `topic_config(name)` with `config_overrides` over it (a test's small segments,
+    say); a topic that exists is left as it is.
+    """
     from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=15_000)
@@ -54,7 +94,12 @@ async def ensure_topics(bootstrap: str, partitions_by_topic: dict[str, int]) -> 
     try:
         existing = set(await admin.list_topics())
         missing = [
-            NewTopic(name=name, num_partitions=count, replication_factor=1)
+            NewTopic(
+                name=name,
+                num_partitions=count,
+                replication_factor=1,
+                topic_configs={**topic_config(name), **(config_overrides or {})},
+            )
             for name, count in partitions_by_topic.items()
             if name not in existing
         ]

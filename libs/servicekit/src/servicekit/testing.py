@@ -86,11 +86,17 @@ async def service_db(new_database: Callable[[str], Awaitable[str]]) -> AsyncIter
 
 @pytest.fixture
 def new_topic(kafka_bootstrap: str) -> Callable[..., Awaitable[str]]:
-    """Create a uniquely named topic, so tests never read each other's events."""
+    """Create a uniquely named event topic, so tests never read each other's events.
 
-    async def create(prefix: str = "test", partitions: int = 3) -> str:
+    It is made as the suite's event topics are (kept for ever); `config` adds or overrides
+    topic configs, e.g. small segments.
+    """
+
+    async def create(
+        prefix: str = "test", partitions: int = 3, config: dict[str, str] | None = None
+    ) -> str:
         name = f"{prefix}.{uuid.uuid4().hex[:8]}.events"
-        await ensure_topics(kafka_bootstrap, {name: partitions})
+        await ensure_topics(kafka_bootstrap, {name: partitions}, config_overrides=config)
         return name
 
     return create
@@ -153,3 +159,36 @@ async def read_topic_events(bootstrap: str, topic: str) -> list[dict[str, Any]]:
         event["_headers"] = {k: bytes(v).decode() for k, v in record.headers or ()}
         events.append(event)
     return events
+
+
+async def read_topic_config(bootstrap: str, topic: str) -> dict[str, str | None]:
+    """Every config of a topic as the broker reports it now (its defaults included).
+
+    A topic created a moment ago may not have reached the broker's metadata yet
+    (UNKNOWN_TOPIC_OR_PARTITION): that is waited out.
+    """
+    from aiokafka.admin import AIOKafkaAdminClient
+    from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
+
+    found: dict[str, str | None] = {}
+
+    async def described() -> bool:
+        admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=15_000)
+        await admin.start()
+        try:
+            resource = ConfigResource(ConfigResourceType.TOPIC, topic)
+            responses = await admin.describe_configs([resource])
+        finally:
+            await admin.close()
+        for response in responses:
+            for error_code, _message, _type, name, entries in response.resources:
+                if name != topic or error_code == 3:
+                    continue
+                if error_code != 0:
+                    raise AssertionError(f"describing {topic}: error {error_code}")
+                found.update((entry[0], entry[1]) for entry in entries)
+                return True
+        return False
+
+    await eventually(described, timeout_s=30, what=f"the broker describing {topic}")
+    return found
