@@ -88,6 +88,8 @@ class ContainerKafka:
             "AUTO_CREATE_TOPICS_ENABLE": "false",
             # As kafka/server.properties.template: a retention test waits on the check.
             "LOG_RETENTION_CHECK_INTERVAL_MS": "5000",
+            # As the template: committed offsets outlive a year-long absence of a group.
+            "OFFSETS_RETENTION_MINUTES": "525600",
         }
         for key, value in settings.items():
             self.container.with_env(f"KAFKA_{key}", value)

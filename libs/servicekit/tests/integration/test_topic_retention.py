@@ -128,3 +128,24 @@ async def test_a_consumer_group_started_a_month_later_builds_its_whole_replica(
         await late.close()
         await asyncio.gather(task, return_exceptions=True)
     assert await count(service_db, Effect) == TOTAL
+
+
+async def test_a_groups_committed_offsets_outlive_a_year_of_absence(kafka_bootstrap):
+    """With the 7-day default, a consumer group stopped for a week and a day would restart
+    from the beginning of topics that keep everything, past what its inbox remembers."""
+    from aiokafka.admin import AIOKafkaAdminClient
+    from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
+
+    admin = AIOKafkaAdminClient(bootstrap_servers=kafka_bootstrap)
+    await admin.start()
+    try:
+        responses = await admin.describe_configs([ConfigResource(ConfigResourceType.BROKER, "1")])
+    finally:
+        await admin.close()
+    configs = {
+        entry[0]: entry[1]
+        for response in responses
+        for *_, entries in response.resources
+        for entry in entries
+    }
+    assert configs["offsets.retention.minutes"] == str(365 * 24 * 60)
