@@ -13,6 +13,7 @@ from asn_schemas.kinerja import PREDIKAT_LABELS, AppraisalPeriod, PeriodKind, Pr
 from asn_schemas.pegawai import (
     AsnType,
     EmployeePromotedV1,
+    EmployeeRegisteredV1,
     EmployeeRetiredV1,
     EmployeeSnapshot,
     EmployeeStatus,
@@ -238,6 +239,25 @@ def test_a_pppk_snapshot(employee: EmployeeSnapshot) -> None:
     )
     assert isinstance(pppk.golongan, GolonganPppk)
     assert json.loads(pppk.model_dump_json())["golongan"] == "IX"
+
+
+def test_the_snapshot_carries_pegawais_tmt_cpns_and_retirement_date_optionally(
+    employee: EmployeeSnapshot,
+) -> None:
+    # A snapshot published before the fields existed still reads, with neither known.
+    old = employee.model_dump(mode="json", exclude={"tmt_cpns", "retirement_date"})
+    assert "tmt_cpns" not in old
+    read = EmployeeSnapshot.model_validate(old)
+    assert (read.tmt_cpns, read.retirement_date) == (None, None)
+    dated = employee.model_copy(
+        update={"tmt_cpns": date(2010, 1, 1), "retirement_date": date(2043, 4, 1)}
+    )
+    back = EmployeeSnapshot.model_validate_json(dated.model_dump_json())
+    assert (back.tmt_cpns, back.retirement_date) == (date(2010, 1, 1), date(2043, 4, 1))
+    required = payload_json_schema(EmployeeRegisteredV1.event_type)["$defs"]["EmployeeSnapshot"][
+        "required"
+    ]
+    assert "tmt_cpns" not in required and "retirement_date" not in required
 
 
 @pytest.mark.parametrize(

@@ -66,7 +66,7 @@ employee = Table(
     Column("unit_id", UUID(as_uuid=True), nullable=False),
     Column("unit_code", Text, nullable=False),
     Column("supervisor_nip", Text),
-    Column("retirement_date", Date, comment="Projected BUP date (or the actual one once retired)"),
+    Column("retirement_date", Date, comment="pegawai's BUP date (the actual one once retired)"),
     Column("sequence", Integer),
     _now(),
     Index("ix_employee_unit", "unit_code"),
@@ -92,6 +92,8 @@ employee_history = Table(
     Column("event_id", UUID(as_uuid=True), nullable=False),
     Column("recorded_at", DateTime(timezone=True), nullable=False),
     Index("ix_history_nip", "nip", "field", "tmt"),
+    # An event adds at most one row per field: a re-sent event adds none.
+    Index("ux_history_event_field", "event_id", "field", unique=True),
 )
 
 attendance_day = Table(
@@ -216,6 +218,30 @@ feedback = Table(
     Column("value", Text, comment="BerAKHLAK value; the text stays in kinerja"),
     Column("given_at", DateTime(timezone=True), nullable=False),
     Index("ix_feedback_nip", "nip", "given_at"),
+)
+
+# presensi's calendar: the days that are not working days although on a weekday. A removal
+# is kept as `removed` rather than deleted, so a declaration seen after it cannot revive it.
+holiday = Table(
+    "holiday",
+    metadata,
+    Column("holiday_id", UUID(as_uuid=True), primary_key=True),
+    Column("date", Date, nullable=False),
+    Column("name", Text, nullable=False),
+    Column("kind", Text, nullable=False, comment="libur_nasional/cuti_bersama/libur_daerah"),
+    Column("removed", Boolean, nullable=False, server_default=text("false")),
+    _now(),
+    Index("ix_holiday_date", "date", postgresql_where=text("NOT removed")),
+)
+
+# The ids of the events applied to these tables: a re-sent event (same id, new offset)
+# has no second effect, in the live consumer and in a rebuild alike. Kept with the tables
+# (not in the consumer's inbox) so a rebuilt copy carries its own and is swapped with them.
+applied_event = Table(
+    "applied_event",
+    metadata,
+    Column("event_id", UUID(as_uuid=True), primary_key=True),
+    Column("applied_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )
 
 applied_offset = Table(

@@ -8,6 +8,12 @@ transaction holding the swap lock that the live consumer's batches hold shared â
 what the live consumer applied meanwhile and renames the schemas. Readers never wait for
 more than that rename; the live consumer goes on afterwards into the new tables, whose
 per-partition offsets skip what they already hold.
+
+It ends where the live tables are: a re-sent event (same id at a later offset) is applied
+once, as the live consumer does (`applied_event`). An event that cannot be applied goes
+to the gateway group's dead-letter topic (`<group>.dlq`, replayed as any other) and the
+rebuild goes on; garbage and broken payloads are skipped (the live consumer has parked
+them). The result counts each.
 """
 
 from __future__ import annotations
@@ -23,7 +29,8 @@ from aiokafka.structs import ConsumerRecord
 from asn_schemas import parse_envelope, payload_model
 from pydantic import BaseModel, ValidationError
 from servicekit.consumer import ConsumedEvent
-from servicekit.db import Database
+from servicekit.db import Database, database_unavailable
+from servicekit.deadletter import DeadLetterWriter, dlq_topic
 from servicekit.logging import configure_logging, get_logger
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -36,6 +43,7 @@ from gateway.settings import GatewaySettings
 log = get_logger(__name__)
 NEW_SCHEMA = f"{SCHEMA}_new"
 OLD_SCHEMA = f"{SCHEMA}_old"
+Decoded = tuple[ConsumerRecord[bytes, bytes], ConsumedEvent]
 _OFFSETS = select(applied_offset.c.topic, applied_offset.c.partition, applied_offset.c.offset)
 
 
@@ -43,6 +51,8 @@ _OFFSETS = select(applied_offset.c.topic, applied_offset.c.partition, applied_of
 class RebuildResult:
     applied: int = 0
     skipped: int = 0
+    duplicates: int = 0
+    dead_lettered: int = 0
     caught_up_in_swap: int = 0
     offsets: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
@@ -72,6 +82,7 @@ class Rebuild:
         self.topics = list(settings.source_topics.values())
         self.batch = batch
         self.result = RebuildResult()
+        self.dead_letters = DeadLetterWriter(settings.kafka_bootstrap, settings.consumer_group)
 
     async def run(self) -> RebuildResult:
         started = time.perf_counter()
@@ -83,6 +94,7 @@ class Rebuild:
         )
         await consumer.start()
         try:
+            await self.dead_letters.ensure_topic()
             await self._fresh_schema()
             partitions = await self._partitions(consumer)
             consumer.assign(partitions)
@@ -92,6 +104,7 @@ class Rebuild:
             await self._swap(consumer, partitions)
         finally:
             await consumer.stop()
+            await self.dead_letters.close()
             await self.db.dispose()
         self.result.seconds = round(time.perf_counter() - started, 3)
         return self.result
@@ -121,7 +134,7 @@ class Rebuild:
         applied = 0
         while pending:
             batches = await consumer.getmany(*pending, timeout_ms=1000)
-            events: list[ConsumedEvent] = []
+            events: list[Decoded] = []
             for tp, records in batches.items():
                 for record in records:
                     if record.offset > last[tp]:
@@ -130,7 +143,7 @@ class Rebuild:
                     if event is None:
                         self.result.skipped += 1
                     else:
-                        events.append(event)
+                        events.append((record, event))
             if events:
                 applied += await self._apply(events, conn)
             for tp in list(pending):
@@ -138,16 +151,40 @@ class Rebuild:
                     pending.discard(tp)
         return applied
 
-    async def _apply(self, events: list[ConsumedEvent], conn: AsyncConnection | None) -> int:
+    async def _apply(self, events: list[Decoded], conn: AsyncConnection | None) -> int:
         if conn is not None:
-            return await self._apply_in(conn, events)
+            return await self._apply_or_park(conn, events)
         async with self.db.engine.begin() as own:
-            return await self._apply_in(own, events)
+            return await self._apply_or_park(own, events)
+
+    async def _apply_or_park(self, conn: AsyncConnection, events: list[Decoded]) -> int:
+        """The batch in a savepoint; if it fails, each event in its own, and one that still
+        fails is dead-lettered, so one bad event costs itself, not the rebuild. A lost
+        database is no fault of an event: it ends the rebuild (run it again)."""
+        try:
+            async with conn.begin_nested():
+                return await self._apply_in(conn, [event for _, event in events])
+        except Exception as exc:
+            if database_unavailable(exc):
+                raise
+            log.info("rebuild batch failed; applying its events one by one", error=repr(exc))
+        applied = 0
+        for record, event in events:
+            try:
+                async with conn.begin_nested():
+                    applied += await self._apply_in(conn, [event])
+            except Exception as exc:
+                if database_unavailable(exc):
+                    raise
+                await self.dead_letters.send(record, exc, attempts=1)
+                self.result.dead_lettered += 1
+        return applied
 
     async def _apply_in(self, conn: AsyncConnection, events: list[ConsumedEvent]) -> int:
         target = await conn.execution_options(schema_translate_map={SCHEMA: NEW_SCHEMA})
         count = await apply_events(target, events, lock=False)
         self.result.applied += count
+        self.result.duplicates += len(events) - count
         return count
 
     async def _swap(self, consumer: AIOKafkaConsumer, partitions: list[TopicPartition]) -> None:
@@ -180,8 +217,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     result = asyncio.run(rebuild(settings))
     print(
         f"read model rebuilt: {result.applied} events applied "
-        f"({result.caught_up_in_swap} during the swap), {result.skipped} skipped, "
-        f"{result.seconds} s"
+        f"({result.caught_up_in_swap} during the swap), {result.duplicates} duplicates, "
+        f"{result.skipped} skipped, {result.dead_lettered} dead-lettered "
+        f"(to {dlq_topic(settings.consumer_group)}), {result.seconds} s"
     )
     return 0
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Annotated, Any
 
 import asyncpg
@@ -14,6 +15,7 @@ from fastapi import Depends, Request
 from gateway.lag import LagMonitor
 from gateway.settings import GatewaySettings
 from gateway.upstream import READ_MODEL_SOURCES, Upstreams
+from gateway.workdays import today_wib
 
 
 async def init_connection(conn: asyncpg.Connection) -> None:
@@ -43,6 +45,7 @@ class GatewayState:
     upstreams: Upstreams
     lag: LagMonitor
     pool: asyncpg.Pool | None = None
+    today: Callable[[], date] = today_wib  # the views' business date; tests pin it
 
     @property
     def read_pool(self) -> asyncpg.Pool:

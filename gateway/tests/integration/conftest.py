@@ -10,7 +10,7 @@ import httpx
 import pytest
 from gateway.main import create_app, migrate
 from gateway.settings import GatewaySettings
-from gateway_testkit import Gateway, StubServer, new_group
+from gateway_testkit import Gateway, StubServer, new_group, today_wib
 
 
 @pytest.fixture
@@ -49,6 +49,8 @@ async def gateway(gateway_settings, stub, token_for, kafka_bootstrap) -> AsyncIt
     )
     await asyncio.to_thread(migrate, settings)
     app = create_app(settings)
+    pinned = today_wib()
+    app.state.gateway.today = lambda: pinned
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as client:

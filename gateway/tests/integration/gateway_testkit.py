@@ -7,7 +7,7 @@ import asyncio
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -20,8 +20,11 @@ from asn_schemas.envelope import CONTENT_TYPE, Envelope
 from devstack import free_port
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
+from gateway.models import SCHEMA, metadata
 from gateway.settings import GatewaySettings
+from servicekit.db import Database
 from servicekit.testing import eventually
+from sqlalchemy import select
 
 BKPSDM_NIP = "197001011995031001"
 HEAD = "197505052000031002"
@@ -32,7 +35,10 @@ WIB = ZoneInfo("Asia/Jakarta")
 
 
 def today_wib() -> date:
-    return datetime.now(UTC).astimezone(WIB).date()
+    """The business date the `gateway` fixture's views use: this week's Wednesday, a
+    working day whatever the weekday the tests run on (a test of a day off pins its own)."""
+    today = datetime.now(UTC).astimezone(WIB).date()
+    return today - timedelta(days=today.weekday() - 2)
 
 
 @dataclass
@@ -193,6 +199,29 @@ class StubServer:
         self.server.should_exit = True
         if self.task is not None:
             await self.task
+
+
+# What the database generates rather than the events: history ids, and the wall clock of
+# the guards' writes.
+GENERATED_COLUMNS = {
+    "employee_history": {"id"},
+    "applied_offset": {"updated_at"},
+    "applied_event": {"applied_at"},
+}
+
+
+async def read_model(db: Database) -> dict[str, list[tuple[Any, ...]]]:
+    """Every read-model table, rows sorted, without what the database generates."""
+    tables: dict[str, list[tuple[Any, ...]]] = {}
+    async with db.engine.connect() as conn:
+        for table in metadata.sorted_tables:
+            if table.schema != SCHEMA:
+                continue
+            generated = GENERATED_COLUMNS.get(table.name, set())
+            columns = [c for c in table.columns if c.name not in generated]
+            rows = (await conn.execute(select(*columns))).all()
+            tables[table.name] = sorted((tuple(map(repr, row)) for row in rows), key=str)
+    return tables
 
 
 def new_group() -> str:

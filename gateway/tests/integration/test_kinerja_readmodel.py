@@ -478,7 +478,7 @@ async def test_0003_upgrades_a_read_model_of_agreed_skps(gateway):
                 ),
                 {"id": skp_id, "nip": STAFF, "mid": MID},
             )
-        await upgrade_async(MIGRATIONS, url)
+        await upgrade_async(MIGRATIONS, url, revision="0003")
         async with db.engine.begin() as conn:
             assert (await conn.execute(columns)).all() == migrated
             status = await conn.execute(

@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Any
 
 import pytest
 from asn_schemas import Envelope
@@ -19,13 +18,22 @@ from asn_schemas.presensi import (
     LeaveRequestedV1,
 )
 from gateway.main import MIGRATIONS
-from gateway.models import SCHEMA, metadata
 from gateway.projections import apply_event, apply_events
-from gateway_testkit import MID, OTHER, STAFF, at_wib, event, promoted, registered, today_wib
+from gateway_testkit import (
+    MID,
+    OTHER,
+    STAFF,
+    at_wib,
+    event,
+    promoted,
+    read_model,
+    registered,
+    today_wib,
+)
 from servicekit.consumer import ConsumedEvent
 from servicekit.db import Database
 from servicekit.migrations import upgrade
-from sqlalchemy import select, text
+from sqlalchemy import text
 
 pytestmark = pytest.mark.integration
 
@@ -62,21 +70,6 @@ async def databases(
 def consumed(topic: str, partition: int, offset: int, envelope: Envelope) -> ConsumedEvent:
     """As the runner hands it over: the payload typed (here: validated again, untyped)."""
     return ConsumedEvent(envelope, envelope.data, topic, partition, offset)
-
-
-async def read_model(db: Database) -> dict[str, list[tuple[Any, ...]]]:
-    """Every read-model table, rows sorted, without what the database generates (history
-    ids; the guard's `updated_at`, the wall clock of its first write)."""
-    tables: dict[str, list[tuple[Any, ...]]] = {}
-    async with db.engine.connect() as conn:
-        for table in metadata.sorted_tables:
-            if table.schema != SCHEMA:
-                continue
-            generated = {"id", "updated_at"} if table.name == "applied_offset" else {"id"}
-            columns = [c for c in table.columns if c.name not in generated]
-            rows = (await conn.execute(select(*columns))).all()
-            tables[table.name] = sorted((tuple(map(repr, row)) for row in rows), key=str)
-    return tables
 
 
 async def apply_batched(db: Database, events: list[ConsumedEvent]) -> int:
@@ -232,3 +225,26 @@ async def test_a_batch_straddling_the_applied_offset_applies_only_the_rest(datab
     assert await apply_batched(batched, events) == len(rest)
     await apply_one_by_one(one_by_one, events)
     assert await read_model(batched) == await read_model(one_by_one)
+
+
+def resent(events: list[ConsumedEvent], after: int) -> list[ConsumedEvent]:
+    """The same events (same ids) at new offsets, as a relay re-sends after lost acks."""
+    return [consumed(e.topic, e.partition, e.offset + after, e.envelope) for e in events]
+
+
+async def test_an_event_re_sent_at_a_later_offset_changes_nothing(databases):
+    batched, one_by_one = databases
+    events = a_day_of_attendance() + an_employees_changes()
+    # In one poll with its originals, then in a later poll and one by one, in reverse:
+    # the leave approval after the day's close, the registration after the promotion.
+    assert await apply_batched(batched, events + resent(events, 100)) == len(events)
+    before = await read_model(batched)
+    assert await apply_batched(batched, resent(events, 200)) == 0
+    assert await apply_one_by_one(batched, resent(list(reversed(events)), 300)) == 0
+    after = await read_model(batched)
+    assert after.pop("applied_offset") != before.pop("applied_offset")  # offsets moved on
+    assert after == before
+    await apply_batched(one_by_one, events)
+    expected = await read_model(one_by_one)
+    expected.pop("applied_offset")
+    assert after == expected

@@ -172,3 +172,31 @@ async def _leave_items(gateway, nip: str) -> list[dict]:
     """The leave requests in the inbox (the stub, as kinerja, has an SKP for MID to agree)."""
     items = (await gateway.get("/api/inbox", as_=(nip, "pegawai"))).json()["items"]
     return [i for i in items if i["kind"] == "leave_request"]
+
+
+async def test_retirements_are_pegawais_dates_not_recomputed(gateway):
+    """The dashboard lists whom pegawai's snapshot says retires within 12 months; the
+    gateway applies no BUP rule or convention of its own."""
+    from gateway_testkit import registered
+
+    topic = gateway.settings.pegawai_topic
+    today = today_wib()
+    soon = today + timedelta(days=40)
+    await gateway.publish(*city_events(topic))
+    # By age alone (born 1990, BUP 58) nobody here retires for twenty years.
+    await gateway.publish(
+        (topic, registered(STAFF, "dinkes-p2p", MID, retirement_date=soon)),
+        (topic, registered(MID, "dinkes-p2p", HEAD, retirement_date=today + timedelta(days=800))),
+    )
+    dashboard = await gateway.dashboard_when(
+        "dinkes",
+        lambda d: bool(d["retirements_next_12_months"]),
+        "STAFF's retirement date from pegawai",
+    )
+    assert [(r["nip"], r["retirement_date"]) for r in dashboard["retirements_next_12_months"]] == [
+        (STAFF, soon.isoformat())
+    ]
+    profile = (await gateway.get(f"/api/profiles/{MID}")).json()
+    assert profile["retirement_date"] == (today + timedelta(days=800)).isoformat()
+    # From a snapshot published before pegawai carried it, the date is not known.
+    assert (await gateway.get(f"/api/profiles/{HEAD}")).json()["retirement_date"] is None

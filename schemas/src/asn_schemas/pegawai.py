@@ -152,6 +152,22 @@ class EmployeeSnapshot(ContractModel):
     unit_id: UUID
     unit_code: str = Field(min_length=1)
     supervisor_nip: Nip | None = Field(description="Atasan langsung; null at the top of the tree.")
+    tmt_cpns: date | None = Field(
+        default=None,
+        description=(
+            "TMT of the first appointment (as CPNS, or a PPPK's first contract) as the master"
+            " record holds it; years of service run from it. The NIP's digits 9–14 are not"
+            " reliable for PPPK. Null in events published before the field existed."
+        ),
+    )
+    retirement_date: date | None = Field(
+        default=None,
+        description=(
+            "When retirement at BUP takes effect, by pegawai's BUP rules and its configured"
+            " convention: the date pegawai's retirement report shows. Null in events"
+            " published before the field existed."
+        ),
+    )
 
     @model_validator(mode="after")
     def _golongan_fits_asn_type(self) -> Self:

@@ -27,6 +27,9 @@ SELECT e.nip, e.name, e.sex, e.birth_date, e.asn_type, e.status, e.golongan, e.p
             requested_at
      FROM readmodel.leave_request
      WHERE nip = e.nip AND state IN ('requested', 'forwarded')) r) AS open_requests,
+  (SELECT row_to_json(h) FROM (
+     SELECT kind, name FROM readmodel.holiday WHERE date = $2 AND NOT removed
+     ORDER BY kind, name LIMIT 1) h) AS holiday_today,
   (SELECT l.leave_type FROM readmodel.leave_request l
    WHERE l.nip = e.nip AND l.state = 'approved' AND $2 BETWEEN l.start_date AND l.end_date
    LIMIT 1) AS on_leave_today,
@@ -50,6 +53,11 @@ FROM readmodel.employee e
 LEFT JOIN readmodel.unit u ON u.code = e.unit_code
 LEFT JOIN readmodel.employee s ON s.nip = e.supervisor_nip
 WHERE e.nip = $1
+"""
+
+HOLIDAY = """
+SELECT kind, name FROM readmodel.holiday WHERE date = $1 AND NOT removed
+ORDER BY kind, name LIMIT 1
 """
 
 UNIT = "SELECT code, unit_id, name, kind, parent_code, active FROM readmodel.unit WHERE code = $1"
@@ -84,13 +92,16 @@ SELECT
   count(*) FILTER (WHERE kind = 'cuti') AS on_leave,
   count(*) FILTER (WHERE kind = 'late') AS late,
   count(*) FILTER (WHERE kind = 'present') AS present,
-  count(*) FILTER (WHERE kind = 'none') AS no_record
+  count(*) FILTER (WHERE kind = 'none') AS no_record,
+  count(*) FILTER (WHERE kind = 'day_off') AS day_off
 FROM (
+  -- In the order of gateway.workdays.attendance_status; $3: today is not a working day.
   SELECT CASE
-    WHEN a.status = 'cuti' OR l.request_id IS NOT NULL THEN 'cuti'
+    WHEN a.status = 'cuti' OR (l.request_id IS NOT NULL AND NOT $3) THEN 'cuti'
     WHEN a.status = 'terlambat' OR a.minutes_late > 0 THEN 'late'
     WHEN a.status IN ('hadir', 'pulang_cepat', 'dinas_luar') OR a.checked_in_at IS NOT NULL
       THEN 'present'
+    WHEN $3 THEN 'day_off'
     ELSE 'none' END AS kind
   FROM readmodel.employee e
   LEFT JOIN readmodel.attendance_day a ON a.nip = e.nip AND a.date = $2

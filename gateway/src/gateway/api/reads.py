@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Annotated, Any
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Query
 from servicekit.auth import CurrentIdentity
@@ -15,14 +14,10 @@ from servicekit.problems import invalid, not_found
 from gateway import access
 from gateway.api import kinerja_views, queries
 from gateway.state import State
+from gateway.workdays import attendance_status, non_working_day
 
 router = APIRouter(prefix="/api", tags=["views"])
-WIB = ZoneInfo("Asia/Jakarta")
 _DIGITS = re.compile(r"^[0-9]{1,18}$")
-
-
-def today_wib() -> date:
-    return datetime.now(UTC).astimezone(WIB).date()
 
 
 def _one_year_after(day: date) -> date:
@@ -32,22 +27,12 @@ def _one_year_after(day: date) -> date:
         return day + timedelta(days=365)
 
 
-def _today_status(today: dict[str, Any] | None, on_leave: str | None) -> str:
-    if today and today.get("status"):
-        return str(today["status"])
-    if on_leave:
-        return "cuti"
-    if today and today.get("checked_in_at"):
-        return "terlambat" if (today.get("minutes_late") or 0) > 0 else "hadir"
-    return "belum_presensi"
-
-
 @router.get("/profiles/{nip}")
 async def profile(nip: str, who: CurrentIdentity, state: State) -> dict[str, Any]:
     """An employee's whole picture: identity, unit, rank and position with history,
     supervisor, today's attendance, this month's recap, leave balances, open requests, the
     current SKP and the predikat history."""
-    today = today_wib()
+    today = state.today()
     async with state.read_pool.acquire() as conn:
         row = await conn.fetchrow(queries.PROFILE, nip, today, today.replace(day=1))
         if row is None:
@@ -60,6 +45,7 @@ async def profile(nip: str, who: CurrentIdentity, state: State) -> dict[str, Any
         field = item.pop("field")
         item.pop("id", None)
         history.setdefault(field, []).append(item)
+    day_off = non_working_day(today, row["holiday_today"])
     return {
         "nip": row["nip"],
         "name": row["name"],
@@ -81,8 +67,9 @@ async def profile(nip: str, who: CurrentIdentity, state: State) -> dict[str, Any
         "history": history,
         "attendance_today": {
             "date": today,
-            "status": _today_status(row["today"], row["on_leave_today"]),
+            "status": attendance_status(row["today"], row["on_leave_today"], day_off is not None),
             "leave_type": (row["today"] or {}).get("leave_type") or row["on_leave_today"],
+            "non_working_day": day_off,
             "record": row["today"],
         },
         "attendance_month": {"month": today.strftime("%Y-%m"), **row["recap"]},
@@ -98,7 +85,7 @@ async def profile(nip: str, who: CurrentIdentity, state: State) -> dict[str, Any
 async def unit_dashboard(code: str, who: CurrentIdentity, state: State) -> dict[str, Any]:
     """A unit (with the units below it): headcount, today's attendance, pending leave
     decisions, retirements in the next 12 months, the annual predikat distribution."""
-    today = today_wib()
+    today = state.today()
     async with state.read_pool.acquire() as conn:
         unit = await conn.fetchrow(queries.UNIT, code)
         if unit is None:
@@ -107,19 +94,21 @@ async def unit_dashboard(code: str, who: CurrentIdentity, state: State) -> dict[
         headcount: dict[str, dict[str, int]] = {"status": {}, "golongan": {}, "asn_type": {}}
         for dim, key, n in await conn.fetch(queries.HEADCOUNT, code):
             headcount[dim][key] = n
-        attendance = await conn.fetchrow(queries.TODAY, code, today)
+        holiday = await conn.fetchrow(queries.HOLIDAY, today)
+        day_off = non_working_day(today, dict(holiday) if holiday else None)
+        attendance = await conn.fetchrow(queries.TODAY, code, today, day_off is not None)
         pending = await conn.fetch(queries.PENDING_LEAVE, code)
-        until = (
-            today.replace(year=today.year + 1)
-            if not (today.month == 2 and today.day == 29)
-            else today + timedelta(days=365)
-        )
+        until = _one_year_after(today)
         retiring = await conn.fetch(queries.RETIREMENTS, code, today, until)
         distribution = await kinerja_views.predikat_distribution(conn, code)
     return {
         "unit": dict(unit),
         "headcount": {"total": sum(headcount["status"].values()), **headcount},
-        "attendance_today": {"date": today, **(dict(attendance) if attendance else {})},
+        "attendance_today": {
+            "date": today,
+            "non_working_day": day_off,
+            **(dict(attendance) if attendance else {}),
+        },
         "pending_leave_decisions": [dict(r) for r in pending],
         "retirements_next_12_months": [dict(r) for r in retiring],
         "predikat_distribution": distribution,

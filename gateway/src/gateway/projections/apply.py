@@ -1,9 +1,13 @@
-"""Applying events: the swap lock, the per-partition offset guard, then the projections.
+"""Applying events: the swap lock, the per-partition offset guard, the event-id guard,
+then the projections.
 
-The guard makes a projection idempotent per set of tables (not only per consumer group):
-an event at or below the partition's applied offset has no effect. The live consumer's
-inbox dedupes redeliveries as well; the guard is what lets a rebuilt copy of the tables
-take over while the live consumer goes on, without applying an event twice or skipping one.
+The offset guard makes a projection idempotent per set of tables (not only per consumer
+group): an event at or below the partition's applied offset has no effect. It is what
+lets a rebuilt copy of the tables take over while the live consumer goes on, without
+applying an event twice or skipping one. The event-id guard (`applied_event`) covers what
+offsets cannot: the relay re-sending an event after a lost ack puts the same event at a
+new offset, possibly after later events of the same aggregate; applied once, it has no
+further effect, so a rebuild from the topics ends where the live tables are.
 
 A poll's events are applied together (`apply_events`): one swap lock, one guard read and
 one guard write per batch, and each projection statement sent once for a run of events
@@ -20,12 +24,12 @@ from typing import Any
 from servicekit.consumer import ConsumedEvent
 from servicekit.runtime import ConsumerSpec
 from servicekit.uow import UnitOfWork
-from sqlalchemy import BigInteger, DateTime, Integer, Text, bindparam, text, tuple_
+from sqlalchemy import BigInteger, DateTime, Integer, Text, bindparam, func, text, tuple_
 from sqlalchemy import select as sql_select
 from sqlalchemy import update as sql_update
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.dialects.postgresql import ARRAY, UUID, insert
 
-from gateway.models import applied_offset
+from gateway.models import applied_event, applied_offset
 from gateway.projections import kinerja, pegawai, presensi
 from gateway.projections.common import Executor, Projection, Write
 from gateway.settings import GatewaySettings
@@ -68,6 +72,17 @@ _ADVANCE_OFFSET = (
         offset=bindparam("o_offset", type_=BigInteger),
         event_time=bindparam("o_event_time", type_=DateTime(timezone=True)),
     )
+)
+
+# Built on the table (not as text) so a rebuild's schema translation reaches it too.
+_CLAIM_EVENTS = (
+    insert(applied_event)
+    .from_select(
+        ["event_id"],
+        sql_select(func.unnest(bindparam("ids", type_=ARRAY(UUID(as_uuid=True))))),
+    )
+    .on_conflict_do_nothing(index_elements=["event_id"])
+    .returning(applied_event.c.event_id)
 )
 
 Partition = tuple[str, int]
@@ -132,6 +147,19 @@ async def claim_offsets(executor: Executor, events: Sequence[ConsumedEvent]) -> 
     return fresh
 
 
+async def claim_events(executor: Executor, events: Sequence[ConsumedEvent]) -> list[ConsumedEvent]:
+    """Record the events' ids as applied; returns the first of each id these tables did
+    not have yet, in their order (one statement for the batch)."""
+    first: dict[Any, ConsumedEvent] = {}
+    for event in events:
+        first.setdefault(event.envelope.id, event)
+    if not first:
+        return []
+    rows = await executor.execute(_CLAIM_EVENTS, {"ids": list(first)})
+    claimed = {event_id for (event_id,) in rows}
+    return [event for event_id, event in first.items() if event_id in claimed]
+
+
 async def execute_writes(executor: Executor, writes: Sequence[Write]) -> None:
     """Run writes in order; consecutive writes of one statement go as one executemany."""
     start = 0
@@ -156,13 +184,13 @@ async def apply_events(
     executor: Executor, events: Sequence[ConsumedEvent], *, lock: bool = True
 ) -> int:
     """Project events in their order; returns how many changed anything (the rest were
-    of types not projected, or already applied to these tables)."""
+    of types not projected, or already applied to these tables: by offset or by id)."""
     projected = [e for e in events if e.envelope.type in PROJECTIONS]
     if not projected:
         return 0
     if lock:
         await executor.execute(_SHARED_LOCK)
-    fresh = await claim_offsets(executor, projected)
+    fresh = await claim_events(executor, await claim_offsets(executor, projected))
     writes = [w for event in fresh for w in PROJECTIONS[event.envelope.type](event)]
     await execute_writes(executor, writes)
     return len(fresh)

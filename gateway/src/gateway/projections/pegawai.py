@@ -18,12 +18,10 @@ from asn_schemas.pegawai import (
 )
 from servicekit.consumer import ConsumedEvent
 from sqlalchemy import Executable, or_
-from sqlalchemy import insert as plain_insert
 from sqlalchemy.dialects.postgresql import insert
 
 from gateway.models import employee, employee_history, unit
 from gateway.projections.common import Projection, Write, payload
-from gateway.retirement import projected_retirement
 
 
 def _not_older(current: Any, incoming: Any) -> Any:
@@ -70,7 +68,11 @@ _EMPLOYEE_COLUMNS = (
 )
 _UPSERT_UNIT = _snapshot_upsert(unit, "code", _UNIT_COLUMNS)
 _UPSERT_EMPLOYEE = _snapshot_upsert(employee, "nip", _EMPLOYEE_COLUMNS)
-_INSERT_HISTORY = plain_insert(employee_history)
+# The event-id guard already keeps a re-sent event out; the key keeps history right even
+# for a writer that bypasses it.
+_INSERT_HISTORY = insert(employee_history).on_conflict_do_nothing(
+    index_elements=["event_id", "field"]
+)
 
 
 def on_unit(event: ConsumedEvent) -> list[Write]:
@@ -108,7 +110,8 @@ def _upsert_employee(
         "unit_id": snap.unit_id,
         "unit_code": snap.unit_code,
         "supervisor_nip": snap.supervisor_nip,
-        "retirement_date": retired_on or projected_retirement(snap),
+        # pegawai's date (its BUP rules and convention); null from events before it existed.
+        "retirement_date": retired_on or snap.retirement_date,
         "sequence": event.envelope.sequence,
         "updated_at": event.envelope.time,
     }

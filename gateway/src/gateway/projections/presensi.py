@@ -1,4 +1,4 @@
-"""presensi.events → attendance days, leave requests and leave balances."""
+"""presensi.events → attendance days, leave requests, leave balances and the calendar."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from asn_schemas.presensi import (
     AttendanceCheckedInV1,
     AttendanceCheckedOutV1,
     AttendanceDayClosedV1,
+    HolidayDeclaredV1,
+    HolidayRemovedV1,
     LeaveApprovedV1,
     LeaveCancelledV1,
     LeaveDeferredV1,
@@ -19,7 +21,7 @@ from servicekit.consumer import ConsumedEvent
 from sqlalchemy import Executable
 from sqlalchemy.dialects.postgresql import insert
 
-from gateway.models import attendance_day, leave_balance, leave_request
+from gateway.models import attendance_day, holiday, leave_balance, leave_request
 from gateway.projections.common import Projection, Write, payload
 
 _DAY_KEY = ("nip", "date")
@@ -257,10 +259,48 @@ def on_decision(event: ConsumedEvent) -> list[Write]:
     return writes
 
 
+def _holiday_values(data: HolidayDeclaredV1 | HolidayRemovedV1) -> dict[str, Any]:
+    return {
+        "holiday_id": data.holiday_id,
+        "date": data.date,
+        "name": data.name,
+        "kind": str(data.kind),
+    }
+
+
+# A declaration never revives a removed holiday, whatever order the two come in.
+_INSERT_HOLIDAY = insert(holiday).on_conflict_do_nothing(index_elements=["holiday_id"])
+
+
+def _removal_upsert() -> Executable:
+    statement = insert(holiday)
+    return statement.on_conflict_do_update(
+        index_elements=["holiday_id"],
+        set_={"removed": True, "updated_at": statement.excluded.updated_at},
+    )
+
+
+_UPSERT_REMOVAL = _removal_upsert()
+
+
+def on_holiday_declared(event: ConsumedEvent) -> list[Write]:
+    data = payload(event, HolidayDeclaredV1)
+    values = {**_holiday_values(data), "removed": False, "updated_at": event.envelope.time}
+    return [Write(_INSERT_HOLIDAY, values)]
+
+
+def on_holiday_removed(event: ConsumedEvent) -> list[Write]:
+    data = payload(event, HolidayRemovedV1)
+    values = {**_holiday_values(data), "removed": True, "updated_at": event.envelope.time}
+    return [Write(_UPSERT_REMOVAL, values)]
+
+
 PROJECTIONS: dict[str, Projection] = {
     AttendanceCheckedInV1.event_type: on_checked_in,
     AttendanceCheckedOutV1.event_type: on_checked_out,
     AttendanceDayClosedV1.event_type: on_day_closed,
     LeaveRequestedV1.event_type: on_requested,
     **dict.fromkeys(_STATE_OF, on_decision),
+    HolidayDeclaredV1.event_type: on_holiday_declared,
+    HolidayRemovedV1.event_type: on_holiday_removed,
 }

@@ -60,7 +60,9 @@ def _reasons_payload(reasons: list[Reason]) -> list[dict[str, str]]:
     return [{"code": r.code, "message": r.detail} for r in reasons]
 
 
-async def promote(uow: UnitOfWork, emp: Employee, body: PromotionRequest) -> Unit:
+async def promote(
+    uow: UnitOfWork, emp: Employee, body: PromotionRequest, convention: RetirementConvention
+) -> Unit:
     if emp.asn_type != AsnType.PNS:
         raise invalid("pppk_no_promotion", "PPPK tidak memiliki kenaikan pangkat (golongan tetap).")
     changes.require_in_service(emp, "dinaikkan pangkatnya")
@@ -112,7 +114,7 @@ async def promote(uow: UnitOfWork, emp: Employee, body: PromotionRequest) -> Uni
         uow,
         emp,
         EmployeePromotedV1(
-            employee=employee_snapshot(emp, unit),
+            employee=employee_snapshot(emp, unit, convention),
             from_golongan=current,
             to_golongan=target,
             tmt=body.tmt,
@@ -124,7 +126,9 @@ async def promote(uow: UnitOfWork, emp: Employee, body: PromotionRequest) -> Uni
     return unit
 
 
-async def transfer(uow: UnitOfWork, emp: Employee, body: TransferRequest) -> Unit:
+async def transfer(
+    uow: UnitOfWork, emp: Employee, body: TransferRequest, convention: RetirementConvention
+) -> Unit:
     session = uow.session
     changes.require_in_service(emp, "dimutasi")
     to_unit = await changes.unit_for(session, body.to_unit_code, field="to_unit_code")
@@ -146,7 +150,7 @@ async def transfer(uow: UnitOfWork, emp: Employee, body: TransferRequest) -> Uni
         uow,
         emp,
         EmployeeTransferredV1(
-            employee=employee_snapshot(emp, to_unit),
+            employee=employee_snapshot(emp, to_unit, convention),
             from_unit=unit_ref(from_unit),
             to_unit=unit_ref(to_unit),
             tmt=body.tmt,
@@ -157,7 +161,9 @@ async def transfer(uow: UnitOfWork, emp: Employee, body: TransferRequest) -> Uni
     return to_unit
 
 
-async def change_position(uow: UnitOfWork, emp: Employee, body: PositionChange) -> Unit:
+async def change_position(
+    uow: UnitOfWork, emp: Employee, body: PositionChange, convention: RetirementConvention
+) -> Unit:
     """PUT semantics: the same position (and supervisor) again changes nothing."""
     session = uow.session
     changes.require_in_service(emp, "diubah jabatannya")
@@ -187,7 +193,7 @@ async def change_position(uow: UnitOfWork, emp: Employee, body: PositionChange) 
         uow,
         emp,
         EmployeePositionChangedV1(
-            employee=employee_snapshot(emp, unit),
+            employee=employee_snapshot(emp, unit, convention),
             from_position=before,
             to_position=after,
             tmt=body.tmt,
@@ -198,7 +204,9 @@ async def change_position(uow: UnitOfWork, emp: Employee, body: PositionChange) 
     return unit
 
 
-async def change_supervisor(uow: UnitOfWork, emp: Employee, body: SupervisorChange) -> Unit:
+async def change_supervisor(
+    uow: UnitOfWork, emp: Employee, body: SupervisorChange, convention: RetirementConvention
+) -> Unit:
     """No event of its own in the catalogue: `employee.updated` names `supervisor_nip`."""
     session = uow.session
     changes.require_in_service(emp, "diubah atasannya")
@@ -215,7 +223,7 @@ async def change_supervisor(uow: UnitOfWork, emp: Employee, body: SupervisorChan
         uow,
         emp,
         EmployeeUpdatedV1(
-            employee=employee_snapshot(emp, unit), changed_fields=("supervisor_nip",)
+            employee=employee_snapshot(emp, unit, convention), changed_fields=("supervisor_nip",)
         ),
     )
     return unit
@@ -257,6 +265,8 @@ async def retire(
     changes.emit(
         uow,
         emp,
-        EmployeeRetiredV1(employee=employee_snapshot(emp, unit), reason=body.reason, tmt=tmt),
+        EmployeeRetiredV1(
+            employee=employee_snapshot(emp, unit, convention), reason=body.reason, tmt=tmt
+        ),
     )
     return unit

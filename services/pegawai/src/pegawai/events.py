@@ -21,6 +21,7 @@ from asn_schemas.pegawai import (
 )
 
 from pegawai.domain.golongan import pangkat_of
+from pegawai.domain.retirement import RetirementConvention, retirement_date
 from pegawai.models import Employee, Unit
 
 
@@ -33,7 +34,12 @@ def position_of(emp: Employee) -> Position:
     )
 
 
-def employee_snapshot(emp: Employee, unit: Unit) -> EmployeeSnapshot:
+def employee_snapshot(
+    emp: Employee, unit: Unit, convention: RetirementConvention
+) -> EmployeeSnapshot:
+    """`retirement_date` under the service's convention: consumers take it from here
+    rather than apply BUP rules (and a convention) of their own."""
+    position = position_of(emp)
     asn_type = AsnType(emp.asn_type)
     if asn_type is AsnType.PNS:
         golongan: GolonganPns | GolonganPppk = GolonganPns(emp.golongan)
@@ -50,10 +56,12 @@ def employee_snapshot(emp: Employee, unit: Unit) -> EmployeeSnapshot:
         golongan=golongan,
         pangkat=pangkat,
         tmt_golongan=emp.tmt_golongan,
-        position=position_of(emp),
+        position=position,
         unit_id=unit.id,
         unit_code=unit.code,
         supervisor_nip=emp.supervisor_nip,
+        tmt_cpns=emp.tmt_cpns,
+        retirement_date=retirement_date(emp.birth_date, position.kind, position.level, convention),
     )
 
 

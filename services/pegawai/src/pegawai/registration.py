@@ -21,6 +21,7 @@ from pegawai.access import is_bkpsdm
 from pegawai.api.schemas import CONTACT_FIELDS, EmployeeCreate, EmployeePatch, PenaltyRequest
 from pegawai.domain.dates import today_wib
 from pegawai.domain.nip import InvalidNip, nip_warnings, parse_nip
+from pegawai.domain.retirement import RetirementConvention
 from pegawai.events import employee_snapshot
 from pegawai.models import Employee, Penalty, Unit
 
@@ -55,7 +56,9 @@ def _warnings(emp: Employee) -> list[dict[str, str]]:
     return [{"code": w.code, "field": w.field, "message": w.message} for w in found]
 
 
-async def register(uow: UnitOfWork, body: EmployeeCreate) -> tuple[Employee, Unit]:
+async def register(
+    uow: UnitOfWork, body: EmployeeCreate, convention: RetirementConvention
+) -> tuple[Employee, Unit]:
     session = uow.session
     _parse_nip(body.nip, body.asn_type)
     if await session.get(Employee, body.nip) is not None:
@@ -111,12 +114,16 @@ async def register(uow: UnitOfWork, body: EmployeeCreate) -> tuple[Employee, Uni
         ("supervisor", emp.supervisor_nip, emp.tmt_supervisor),
     ):
         changes.record(uow, emp, field, value, tmt, REGISTERED)
-    changes.emit(uow, emp, EmployeeRegisteredV1(employee=employee_snapshot(emp, unit)))
+    changes.emit(uow, emp, EmployeeRegisteredV1(employee=employee_snapshot(emp, unit, convention)))
     return emp, unit
 
 
 async def patch(
-    uow: UnitOfWork, who: Identity, emp: Employee, body: EmployeePatch
+    uow: UnitOfWork,
+    who: Identity,
+    emp: Employee,
+    body: EmployeePatch,
+    convention: RetirementConvention,
 ) -> tuple[Employee, Unit]:
     """Apply the fields sent; no change at all means no new version and no event."""
     sent = body.model_fields_set - {"status_tmt"}
@@ -152,7 +159,7 @@ async def patch(
         uow,
         emp,
         EmployeeUpdatedV1(
-            employee=employee_snapshot(emp, unit),
+            employee=employee_snapshot(emp, unit, convention),
             changed_fields=tuple(f for f in SNAPSHOT_FIELDS if f in changed),
         ),
     )

@@ -46,6 +46,9 @@ async def test_registration_publishes_a_cloudevent_with_the_snapshot_and_no_cont
     }
     assert snapshot["position"]["name"] == "Analis Kepegawaian"
     assert snapshot["pangkat"] == "Penata Muda Tingkat I"
+    # pegawai's own dates, so consumers apply no rules of their own (the read's bup_date).
+    assert snapshot["tmt_cpns"] == "2015-03-01"
+    assert snapshot["retirement_date"] == "2048-03-01"
     for event in events:
         raw = str(event)
         assert not any(marker in raw for marker in CONTACT)

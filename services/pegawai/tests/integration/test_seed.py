@@ -8,12 +8,13 @@ pytestmark = pytest.mark.integration
 
 
 async def test_demo_loads_once_with_events_and_a_second_run_adds_nothing(service):
-    units, employees = await load(service.db, service.settings.topic, today_wib())
+    conv = service.settings.retirement_convention
+    units, employees = await load(service.db, service.settings.topic, today_wib(), conv)
     assert units == 60
     assert 2400 <= employees <= 2700
     outbox = await service.outbox_count()
     assert outbox == units + employees
-    assert await load(service.db, service.settings.topic, today_wib()) == (0, 0)
+    assert await load(service.db, service.settings.topic, today_wib(), conv) == (0, 0)
     assert await service.outbox_count() == outbox
 
     events = await service.published_events(expected=outbox)

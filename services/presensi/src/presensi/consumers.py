@@ -63,7 +63,9 @@ async def _upsert_employee(uow: UnitOfWork, emp: EmployeeSnapshot, sequence: int
         "unit_id": emp.unit_id,
         "unit_code": emp.unit_code,
         "supervisor_nip": emp.supervisor_nip,
-        "service_start": service_start_from_nip(emp.nip),
+        # pegawai's TMT CPNS; the NIP's digits only for events from before it was carried
+        # (unreliable for PPPK, whose NI may not hold the month of first appointment).
+        "service_start": emp.tmt_cpns or service_start_from_nip(emp.nip),
         "sequence": sequence,
     }
     statement = insert(EmployeeReplica).values(**values)

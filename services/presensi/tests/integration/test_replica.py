@@ -11,7 +11,7 @@ from asn_schemas.pegawai import (
     EmployeeUpdatedV1,
     UnitRef,
 )
-from presensi_testkit import HEAD, MID, OTHER, STAFF, UNITS, Service, snapshot
+from presensi_testkit import HEAD, MID, OTHER, PPPK, STAFF, UNITS, Service, snapshot
 
 pytestmark = pytest.mark.integration
 
@@ -78,3 +78,19 @@ async def test_retirement_stops_check_ins_and_cancels_open_requests(city: Servic
     cancelled = next(e for e in events if e["type"] == "presensi.leave.cancelled.v1")
     assert cancelled["data"]["reason"] == "employee_retired"
     assert cancelled["actor"].startswith("system:")
+
+
+async def test_years_of_service_run_from_pegawais_tmt_cpns_not_the_nip(city: Service) -> None:
+    # The NI PPPK's digits 9–14 read as January 2022 (three years of service); pegawai's
+    # record says the first contract began in July 2024: not a year yet on 10 March 2025.
+    corrected = snapshot(PPPK, "dinkes", MID).model_copy(update={"tmt_cpns": date(2024, 7, 1)})
+    await city.publish(
+        EmployeeUpdatedV1(employee=corrected, changed_fields=("tmt_cpns",)), PPPK, sequence=2
+    )
+    await city.consumed(8)
+    start = await city.scalar("SELECT service_start FROM employee WHERE nip = :n", n=PPPK)
+    assert start == date(2024, 7, 1)
+    body = {"leave_type": "tahunan", "start_date": "2025-03-10", "end_date": "2025-03-11"}
+    refused = await city.call("POST", "/leave-requests", body, as_=(PPPK, "pegawai"))
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["code"] == "service_too_short"

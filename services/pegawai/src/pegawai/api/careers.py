@@ -53,7 +53,7 @@ async def promote(
 
     async def action(uow: UnitOfWork) -> Outcome:
         emp = await load_for_change(uow.session, nip, if_match)
-        unit = await careers.promote(uow, emp, body)
+        unit = await careers.promote(uow, emp, body, convention(runtime))
         return _view(runtime, emp, unit)
 
     return await run_command(runtime, who, request, body=body, key=idempotency_key, action=action)
@@ -74,7 +74,7 @@ async def transfer(
 
     async def action(uow: UnitOfWork) -> Outcome:
         emp = await load_for_change(uow.session, nip, if_match)
-        unit = await careers.transfer(uow, emp, body)
+        unit = await careers.transfer(uow, emp, body, convention(runtime))
         return _view(runtime, emp, unit)
 
     return await run_command(runtime, who, request, body=body, key=idempotency_key, action=action)
@@ -94,7 +94,7 @@ async def change_position(
 
     async def action(uow: UnitOfWork) -> Outcome:
         emp = await load_for_change(uow.session, nip, if_match)
-        unit = await careers.change_position(uow, emp, body)
+        unit = await careers.change_position(uow, emp, body, convention(runtime))
         return _view(runtime, emp, unit)
 
     return await run_command(runtime, who, request, body=body, key=None, action=action)
@@ -114,7 +114,7 @@ async def change_supervisor(
 
     async def action(uow: UnitOfWork) -> Outcome:
         emp = await load_for_change(uow.session, nip, if_match)
-        unit = await careers.change_supervisor(uow, emp, body)
+        unit = await careers.change_supervisor(uow, emp, body, convention(runtime))
         return _view(runtime, emp, unit)
 
     return await run_command(runtime, who, request, body=body, key=None, action=action)

@@ -48,7 +48,7 @@ async def register_employee(
     access.require_bkpsdm(who)
 
     async def action(uow: UnitOfWork) -> Outcome:
-        emp, unit = await registration.register(uow, body)
+        emp, unit = await registration.register(uow, body, convention(runtime))
         return employee_view(emp, unit, contact=True, convention=convention(runtime)), emp.version
 
     return await run_command(
@@ -170,7 +170,7 @@ async def update_employee(
 
     async def action(uow: UnitOfWork) -> Outcome:
         emp = await load_for_change(uow.session, nip, if_match, if_match_required=True)
-        emp, unit = await registration.patch(uow, who, emp, body)
+        emp, unit = await registration.patch(uow, who, emp, body, convention(runtime))
         return employee_view(emp, unit, contact=True, convention=convention(runtime)), emp.version
 
     return await run_command(runtime, who, request, body=body, key=None, action=action)

@@ -16,7 +16,9 @@ from pegawai.settings import PegawaiSettings
 async def main(settings: PegawaiSettings) -> None:
     db = Database(settings.database_url.get_secret_value())
     try:
-        units, employees = await load(db, settings.topic, today_wib())
+        units, employees = await load(
+            db, settings.topic, today_wib(), settings.retirement_convention
+        )
     finally:
         await db.dispose()
     get_logger("pegawai.seed").info("demo data loaded", units=units, employees=employees)

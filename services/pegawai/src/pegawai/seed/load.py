@@ -18,6 +18,7 @@ from sqlalchemy import insert, select
 from sqlmodel import col
 
 from pegawai.changes import position_value, unit_value
+from pegawai.domain.retirement import RetirementConvention
 from pegawai.events import employee_snapshot, unit_snapshot
 from pegawai.models import Employee, EmployeeHistory, Unit
 from pegawai.seed.chart import build
@@ -71,7 +72,9 @@ def _row(model: Unit | Employee) -> dict[str, Any]:
     return model.model_dump(exclude={"created_at", "updated_at"})
 
 
-async def load(db: Database, topic: str, today: date) -> tuple[int, int]:
+async def load(
+    db: Database, topic: str, today: date, convention: RetirementConvention
+) -> tuple[int, int]:
     """Insert the missing demo units and employees; returns how many of each."""
     async with UnitOfWork(db, actor=ACTOR, source="/sawahlunto/pegawai", topic=topic) as uow:
         session = uow.session
@@ -105,6 +108,6 @@ async def load(db: Database, topic: str, today: date) -> tuple[int, int]:
                                     "actor": ACTOR.sub})  # fmt: skip
             await session.execute(insert(EmployeeHistory), history)
             for _, e in rows:
-                snapshot = employee_snapshot(e, by_id[e.unit_id])
+                snapshot = employee_snapshot(e, by_id[e.unit_id], convention)
                 uow.add_event(EmployeeRegisteredV1(employee=snapshot), subject=e.nip, sequence=1)
     return len(new_units), len(rows)

@@ -4,8 +4,9 @@ Pure functions: the caller supplies the person (from the replica), the request, 
 number of working days it covers, and the ledger entries; nothing here reads a clock.
 
 Decisions where the rules are silent or unconfirmed (⚠, documented in the API too):
-- Years of service run from TMT CPNS, read from NIP digits 9–14 (DOMAIN 1.1); when the
-  NIP does not give a valid date (some NI PPPK), the service-length rules are not applied.
+- Years of service run from TMT CPNS: pegawai's record (the snapshot's `tmt_cpns`), else
+  NIP digits 9–14 (DOMAIN 1.1); when neither gives a date (some NI PPPK), the
+  service-length rules are not applied.
 - Cuti tahunan is requested within one calendar year; a request that spans two years is
   split by the person into two.
 - Cuti besar takes the place of that year's tahunan: on approval the year's remaining
