@@ -16,7 +16,7 @@ from starlette.routing import Route
 
 from gateway.api import devtoken, proxy, reads
 from gateway.lag import LagMonitor
-from gateway.projections import consumer_specs
+from gateway.projections import consumer_specs, purge_applied_events
 from gateway.settings import GatewaySettings
 from gateway.state import GatewayState, create_read_pool
 from gateway.upstream import Upstreams
@@ -49,6 +49,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         ),
     )
     app.state.gateway = state
+    purge_applied_events(app.state.runtime, settings)
     _wrap_lifespan(app, state)
     _replace_readiness(app, state)
     return app

@@ -242,6 +242,8 @@ applied_event = Table(
     metadata,
     Column("event_id", UUID(as_uuid=True), primary_key=True),
     Column("applied_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    # Purged by age like servicekit's inbox (gateway.projections.purge_applied_events).
+    Index("ix_applied_event_applied_at", "applied_at", postgresql_using="brin"),
 )
 
 applied_offset = Table(

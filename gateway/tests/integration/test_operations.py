@@ -140,3 +140,28 @@ async def test_lag_counts_unapplied_events_and_their_age(kafka_bootstrap, new_to
     assert monitor.lag[topic].events_behind == len(events)
     assert monitor.lag[topic].seconds_behind >= 0
     assert monitor.total_events_behind() == len(events)
+
+
+async def test_applied_event_ids_are_purged_with_the_inbox(gateway):
+    """The read model's own event-id guard ages out as servicekit's inbox does (400 days)."""
+    import uuid as _uuid
+
+    runtime = gateway.app.state.runtime
+    # The purge at start-up holds the purge lock for its moment: let it finish first.
+    await eventually(lambda: _purged_once(runtime), what="the start-up purge")
+    pool = await runtime.db.raw_pool()
+    old, recent = _uuid.uuid4(), _uuid.uuid4()
+    await pool.execute(
+        "INSERT INTO readmodel.applied_event (event_id, applied_at) VALUES "
+        "($1, now() - interval '401 days'), ($2, now() - interval '399 days')",
+        old,
+        recent,
+    )
+    deleted = await runtime.housekeeper.purge()
+    assert deleted["readmodel.applied_event"] == 1
+    left = {r[0] for r in await pool.fetch("SELECT event_id FROM readmodel.applied_event")}
+    assert recent in left and old not in left
+
+
+async def _purged_once(runtime) -> bool:
+    return bool(runtime.housekeeper.rounds >= 1)

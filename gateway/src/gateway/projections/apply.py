@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from servicekit.consumer import ConsumedEvent
-from servicekit.runtime import ConsumerSpec
+from servicekit.runtime import ConsumerSpec, ServiceRuntime
 from servicekit.uow import UnitOfWork
 from sqlalchemy import BigInteger, DateTime, Integer, Text, bindparam, func, text, tuple_
 from sqlalchemy import select as sql_select
@@ -222,3 +222,11 @@ def consumer_specs(settings: GatewaySettings) -> list[ConsumerSpec]:
             handlers=handlers,
         )
     ]
+
+
+def purge_applied_events(runtime: ServiceRuntime, settings: GatewaySettings) -> None:
+    """Applied event ids are kept as long as servicekit's inbox keeps them, for the same
+    reason (a re-sent or replayed event within that window is still recognised)."""
+    runtime.housekeeper.also_purge(
+        "readmodel.applied_event", "applied_at", days=settings.inbox_retention_days
+    )

@@ -13,19 +13,21 @@ from fastapi import FastAPI
 from servicekit.runtime import create_service_app, serve
 
 from gateway.main import migrate
-from gateway.projections import consumer_specs
+from gateway.projections import consumer_specs, purge_applied_events
 from gateway.settings import GatewaySettings
 
 
 def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     settings = settings or GatewaySettings()
-    return create_service_app(
+    app = create_service_app(
         settings,
         title="gateway-projector",
         description="Membangun read model gateway dari aliran event (tanpa API).",
         routers=[],
         consumers=consumer_specs(settings),
     )
+    purge_applied_events(app.state.runtime, settings)
+    return app
 
 
 def run() -> None:

@@ -49,8 +49,7 @@ _LOCK = "SELECT pg_try_advisory_xact_lock(hashtext('servicekit.housekeeping'))"
 BATCH = 5000
 
 
-def _purge_sql(table: str) -> str:
-    stamp, condition = _PURGES[table]
+def _purge_sql(table: str, stamp: str, condition: str = "true") -> str:
     # ctid batches: a bounded delete per statement, found through the BRIN index on the
     # timestamp (rows arrive in time order, so the index is tiny and cheap to keep).
     return (
@@ -73,6 +72,7 @@ class Housekeeper:
         self._dsn = dsn
         self.retention = retention or Retention()
         self._interval_s = interval_s
+        self._extra: dict[str, tuple[str, int]] = {}
         self._stopping = asyncio.Event()
         self.rounds = 0
         """Purge rounds finished (for health views and tests)."""
@@ -91,6 +91,10 @@ class Housekeeper:
     def stop(self) -> None:
         self._stopping.set()
 
+    def also_purge(self, table: str, stamp: str, *, days: int) -> None:
+        """Purge a table of the service's own too: rows whose `stamp` is `days` old."""
+        self._extra[table] = (stamp, days)
+
     async def purge(self) -> dict[str, int]:
         """One purge of every table; how many rows each lost (empty if another process of
         the service holds the purge)."""
@@ -98,6 +102,9 @@ class Housekeeper:
             "outbox": self.retention.outbox_days,
             "idempotency_key": self.retention.idempotency_days,
             "inbox": self.retention.inbox_days,
+        } | {table: keep for table, (_, keep) in self._extra.items()}
+        statements = {table: _purge_sql(table, *_PURGES[table]) for table in _PURGES} | {
+            table: _purge_sql(table, stamp) for table, (stamp, _) in self._extra.items()
         }
         conn = await asyncpg.connect(self._dsn)
         try:
@@ -113,7 +120,7 @@ class Housekeeper:
                     async with conn.transaction():
                         if not await conn.fetchval(_LOCK):
                             return {}
-                        status = await conn.execute(_purge_sql(table), keep)
+                        status = await conn.execute(statements[table], keep)
                     count = int(status.split()[-1])
                     deleted[table] += count
                     if count < BATCH:
