@@ -301,3 +301,68 @@ async def test_unknown_employee_and_unit(city):
         city, "GET", "/employees/196001011985031009", None, 404, "employee_not_found"
     )
     await assert_refused(city, "GET", "/units/nowhere", None, 404, "unit_not_found")
+
+
+# Findings of issue 10 (a new user and a fuzzer): each answered 500 before.
+
+
+@pytest.mark.parametrize("kind", ["jpt", "fungsional"])
+async def test_position_change_without_the_level_its_kind_needs(city, kind):
+    body = {"name": "Jabatan baru", "kind": kind, "tmt": "2026-05-01"}
+    problem = await assert_refused(
+        city, "PUT", f"/employees/{STAFF}/position", body, 422, "validation_error"
+    )
+    assert "level" in problem["errors"][0]["message"]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "field"),
+    [
+        ("POST", f"/employees/{STAFF}/promotions", {"tmt": "0001-01-01"}, "body.tmt"),
+        ("POST", f"/employees/{STAFF}/promotions", {"tmt": "9999-10-01"}, "body.tmt"),
+        (
+            "PUT",
+            f"/employees/{STAFF}/supervisor",
+            {"supervisor_nip": HEAD, "tmt": "0001-01-01"},
+            "body.tmt",
+        ),
+        (
+            "POST",
+            f"/employees/{STAFF}/penalties",
+            {"level": "ringan", "start": "9999-01-01"},
+            "body.start",
+        ),
+        (
+            "POST",
+            "/employees",
+            employee_body(NEW, "dinkes") | {"birth_date": "0001-01-01"},
+            "body.birth_date",
+        ),
+    ],
+)
+async def test_dates_outside_their_plausible_range(city, method, path, body, field):
+    problem = await assert_refused(city, method, path, body, 422, "validation_error")
+    assert [(e["field"], e["code"]) for e in problem["errors"]] == [(field, "date_out_of_range")]
+
+
+async def test_dates_outside_their_range_in_queries(city):
+    for path, field in [
+        (f"/employees/{STAFF}?as_of=0001-01-01", "query.as_of"),
+        ("/reports/promotion-candidates?period=9999-04-01", "query.period"),
+    ]:
+        problem = await assert_refused(city, "GET", path, None, 422, "validation_error")
+        assert problem["errors"][0]["field"] == field
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "field"),
+    [
+        ("PATCH", f"/employees/{STAFF}", {"name": "Siti\u0000"}, "body.name"),
+        ("POST", "/units", {"code": "x", "name": "a\u0000", "kind": "dinas"}, "body.name"),
+        ("GET", f"/employees/{STAFF}%00", None, "path.nip"),
+        ("GET", "/employees?q=si%00ti", None, "query.q"),
+    ],
+)
+async def test_nul_characters_are_refused_naming_the_field(city, method, path, body, field):
+    problem = await assert_refused(city, method, path, body, 422, "validation_error")
+    assert [(e["field"], e["code"]) for e in problem["errors"]] == [(field, "nul_character")]
