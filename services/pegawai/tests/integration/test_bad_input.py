@@ -1,5 +1,7 @@
 """Bad input gets a problem+json with a stable code, and changes nothing: no row, no event."""
 
+import asyncio
+
 import pytest
 from pegawai_testkit import HEAD, MID, OTHER, STAFF, employee_body
 
@@ -366,3 +368,20 @@ async def test_dates_outside_their_range_in_queries(city):
 async def test_nul_characters_are_refused_naming_the_field(city, method, path, body, field):
     problem = await assert_refused(city, method, path, body, 422, "validation_error")
     assert [(e["field"], e["code"]) for e in problem["errors"]] == [(field, "nul_character")]
+
+
+async def test_two_identical_unit_creations_at_once(city):
+    body = {"code": "dishub", "name": "Dinas Perhubungan", "kind": "dinas"}
+    responses = await asyncio.gather(*(city.call("POST", "/units", body) for _ in range(4)))
+    statuses = sorted(r.status_code for r in responses)
+    assert statuses == [201, 409, 409, 409], [r.text for r in responses]
+    assert {r.json()["code"] for r in responses if r.status_code == 409} == {"unit_code_taken"}
+    assert await city.scalar("SELECT count(*) FROM unit WHERE code = 'dishub'") == 1
+
+
+async def test_two_identical_registrations_at_once(city):
+    body = employee_body(NEW, "dinkes")
+    responses = await asyncio.gather(*(city.call("POST", "/employees", body) for _ in range(4)))
+    statuses = sorted(r.status_code for r in responses)
+    assert statuses == [201, 409, 409, 409], [r.text for r in responses]
+    assert {r.json()["code"] for r in responses if r.status_code == 409} == {"nip_taken"}
