@@ -385,3 +385,18 @@ async def test_two_identical_registrations_at_once(city):
     statuses = sorted(r.status_code for r in responses)
     assert statuses == [201, 409, 409, 409], [r.text for r in responses]
     assert {r.json()["code"] for r in responses if r.status_code == 409} == {"nip_taken"}
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/units/nowhere",
+        "/employees?unit=nowhere",
+        "/employees?unit=nowhere&include_subunits=true",
+        "/reports/duk?unit=nowhere",
+        "/reports/promotion-candidates?period=2026-04-01&unit=nowhere",
+        "/reports/retirements?unit=nowhere",
+    ],
+)
+async def test_an_unknown_unit_is_the_same_404_everywhere(city, path):
+    await assert_refused(city, "GET", path, None, 404, "unit_not_found")

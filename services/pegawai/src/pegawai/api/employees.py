@@ -86,8 +86,8 @@ async def search_employees(
         if visible is not None:
             query = query.where(visible)
         if unit is not None:
+            ids = await store.known_unit_subtree_ids(session, unit)
             if include_subunits:
-                ids = await store.unit_subtree_ids(session, unit)
                 query = query.where(col(Employee.unit_id).in_(ids))
             else:
                 query = query.where(col(Unit.code) == unit)
