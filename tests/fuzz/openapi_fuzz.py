@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import sys
+import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -99,12 +101,19 @@ async def _schemathesis(url: str, token: str, exclude: list[str], examples: int)
     ]
     for path in exclude:
         args += ["--exclude-path", path]
-    process = await asyncio.create_subprocess_exec(
-        *args,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.STDOUT,
-        env={**os.environ, "COLUMNS": "160"},
-    )
-    output, _ = await process.communicate()
+    # A folder of its own: schemathesis keeps a cache of past crashes in its working folder
+    # and replays them first, which would make one run depend on the one before.
+    workdir = tempfile.mkdtemp(prefix="schemathesis-")
+    try:
+        process = await asyncio.create_subprocess_exec(
+            *args,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT,
+            cwd=workdir,
+            env={**os.environ, "COLUMNS": "160"},
+        )
+        output, _ = await process.communicate()
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
     assert process.returncode is not None
     return FuzzRun(process.returncode, output.decode(errors="replace"))
