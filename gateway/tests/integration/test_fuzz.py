@@ -2,11 +2,10 @@
 proxy is not in it), as BKPSDM: no request, valid or not, may answer 5xx."""
 
 import pytest
+from gateway_testkit import BKPSDM_NIP
 from openapi_fuzz import fuzz_app
 
 pytestmark = pytest.mark.integration
-
-BKPSDM_NIP = "197001011995031001"
 
 
 async def test_no_request_answers_a_server_error(gateway):
