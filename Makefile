@@ -4,7 +4,7 @@ SHELL := /bin/bash
 UV ?= uv
 PY := $(UV) run --frozen
 
-.PHONY: help sync fetch stack-up stack-down stack-status run up stop test test-unit lint schemas bench token clean
+.PHONY: help sync fetch stack-up stack-down stack-status run up stop test test-unit fuzz lint schemas bench token clean
 
 help: ## list the commands
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -39,6 +39,10 @@ test: sync ## every test: unit, contract, integration (real Kafka + PostgreSQL),
 
 test-unit: sync ## only the tests that need no broker or database
 	@$(PY) pytest -q -m "not integration"
+
+fuzz: sync ## schemathesis against every service's OpenAPI with many examples (make test runs a few); FUZZ_EXAMPLES=200
+	@ASN_FUZZ_EXAMPLES=$(or $(FUZZ_EXAMPLES),100) $(PY) pytest -q --timeout=3600 \
+		$(wildcard services/*/tests/integration/test_fuzz.py) gateway/tests/integration/test_fuzz.py
 
 lint: sync ## ruff, mypy (strict on libs and schemas; services, gateway and bench too), import contracts
 	@$(PY) ruff check .

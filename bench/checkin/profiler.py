@@ -28,7 +28,7 @@ MARKERS: tuple[tuple[str, str], ...] = (
     ("HTTP request, all of it", "RequestResponseCycle.run_asgi"),
     ("FastAPI dependencies (auth, body)", "solve_dependencies"),
     ("JWT verify", "JwtVerifier.verify"),
-    ("punch route (before the batch)", "presensi/api/attendance.py:_punch"),
+    ("punch route (before the batch)", "presensi/api/attendance_routes.py:_punch"),
     ("group commit batches, all of them", "servicekit/groupcommit.py:GroupCommit._run"),
     ("  claim keys + read context", "presensi/punches.py:_begin"),
     ("  rules + event building", "presensi/punches.py:check_ins"),

@@ -89,6 +89,32 @@ _HTTP_CODES = {
 }
 
 
+UNIQUE_VIOLATION = "23505"
+
+
+def unique_violation(exc: BaseException) -> bool:
+    """Whether `exc`, or what it wraps (SQLAlchemy's `orig`, a cause or context), is a
+    unique-constraint violation (SQLSTATE 23505), however the driver or SQLAlchemy wrapped it."""
+    seen: set[int] = set()
+    pending: list[BaseException] = [exc]
+    while pending:
+        current = pending.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, asyncpg.UniqueViolationError):
+            return True
+        if getattr(current, "sqlstate", None) == UNIQUE_VIOLATION:
+            return True
+        orig = getattr(current, "orig", None)
+        pending += [
+            e
+            for e in (orig, current.__cause__, current.__context__)
+            if isinstance(e, BaseException)
+        ]
+    return False
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     async def on_problem(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, ProblemError)
@@ -146,6 +172,16 @@ def install_problem_handlers(app: FastAPI) -> None:
         )
 
     async def on_database_error(request: Request, exc: Exception) -> JSONResponse:
+        if unique_violation(exc):
+            # Two requests raced to create the same thing; the loser's unit of work rolled
+            # back, so it changed nothing and the answer is the same as a checked duplicate.
+            return problem_response(
+                409,
+                "already_exists",
+                "Bertentangan dengan data yang ada",
+                "Data yang sama baru saja dicatat oleh permintaan lain; muat ulang lalu periksa.",
+                instance=request.url.path,
+            )
         if not database_unavailable(exc):
             return await on_unexpected(request, exc)
         route = getattr(request.scope.get("route"), "path", "unmatched")

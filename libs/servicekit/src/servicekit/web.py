@@ -16,6 +16,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from servicekit.context import bound_context
 from servicekit.errors import install_problem_handlers
 from servicekit.metrics import HTTP_LATENCY, HTTP_REQUESTS
+from servicekit.nulguard import NulRefusalMiddleware
 from servicekit.tracing import parse_traceparent
 
 ReadinessCheck = Callable[[], Awaitable[None]]
@@ -63,8 +64,10 @@ class RequestContextMiddleware:
 
 
 def install_web_defaults(app: FastAPI, readiness: Mapping[str, ReadinessCheck]) -> None:
-    """Problem handlers, request context, and the /health and /metrics endpoints."""
+    """Problem handlers, request context, the NUL guard, and the /health and /metrics endpoints."""
     install_problem_handlers(app)
+    # Added first, so it runs inside the request context: its refusals are logged and counted.
+    app.add_middleware(NulRefusalMiddleware, api=app)
     app.add_middleware(RequestContextMiddleware)
 
     @app.get("/health/live", tags=["health"], include_in_schema=False)

@@ -55,6 +55,15 @@ def app_and_keys(tmp_path):
         cause = asyncpg.CannotConnectNowError("the database system is starting up")
         raise sqlalchemy.exc.OperationalError("SELECT 1", {}, cause) from cause
 
+    @router.get("/duplicate")
+    async def duplicate() -> None:
+        cause = asyncpg.UniqueViolationError("duplicate key value violates unique constraint")
+        raise sqlalchemy.exc.IntegrityError("INSERT", {}, cause) from cause
+
+    @router.get("/names/{name}")
+    async def name(name: str, q: str = "") -> dict[str, str]:
+        return {"name": name, "q": q}
+
     app.include_router(router)
     return app, private.read_bytes(), healthy
 
@@ -127,3 +136,53 @@ def test_ready_reflects_dependencies_and_metrics_count_requests(app_and_keys):
     assert response.json()["checks"]["database"].startswith("unavailable")
     metrics = client.get("/metrics").text
     assert 'http_requests_total{method="GET",route="/health/ready",status="503"}' in metrics
+
+
+def test_a_unique_violation_is_a_409_with_a_code_not_a_500(app_and_keys):
+    app, _, _ = app_and_keys
+    response = TestClient(app, raise_server_exceptions=False).get("/duplicate")
+    assert response.status_code == 409
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["code"] == "already_exists"
+
+
+def _nul_fields(response):
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    body = response.json()
+    assert body["code"] == "validation_error"
+    assert {e["code"] for e in body["errors"]} == {"nul_character"}
+    return {e["field"] for e in body["errors"]}
+
+
+def test_nul_in_a_body_is_refused_naming_the_field_before_the_route_runs(app_and_keys):
+    app, private, _ = app_and_keys
+    token = mint_token(private, sub="198503152010011001", roles=["pegawai"])
+    client = TestClient(app)
+    auth = {"Authorization": f"Bearer {token}"}
+    response = client.post("/things", json={"nip": "19\x0085", "count": 11}, headers=auth)
+    # 422 and not the route's 409: the route never ran.
+    assert _nul_fields(response) == {"body.nip"}
+    nested = {"nip": "x", "count": 1, "extra": [{"k\x00": "v"}, "a\x00"]}
+    assert _nul_fields(client.post("/things", json=nested, headers=auth)) == {
+        "body.extra.0.k\x00",
+        "body.extra.1",
+    }
+    raw = b'{"nip": "x\x00", "count": 1}'
+    response = client.post("/things", content=raw, headers=auth | {"content-type": "text/plain"})
+    assert _nul_fields(response) == {"body"}
+    # A literal backslash followed by u0000 is text, not NUL: the route answers.
+    escaped = b'{"nip": "x\\\\u0000", "count": 1}'
+    response = client.post(
+        "/things", content=escaped, headers=auth | {"content-type": "application/json"}
+    )
+    assert response.status_code == 200, response.text
+
+
+def test_nul_in_path_and_query_values_is_refused_naming_the_parameter(app_and_keys):
+    app, _, _ = app_and_keys
+    client = TestClient(app)
+    assert _nul_fields(client.get("/names/a%00b")) == {"path.name"}
+    assert _nul_fields(client.get("/names/ab", params={"q": "x\x00"})) == {"query.q"}
+    assert _nul_fields(client.get("/names/ab?q%00=1")) == {"query.q\x00"}
+    assert client.get("/names/ab", params={"q": "x"}).json() == {"name": "ab", "q": "x"}

@@ -1,5 +1,6 @@
 """Bad input and refused actions: a clear 4xx with a code, and nothing changed."""
 
+import asyncio
 import uuid
 
 import pytest
@@ -126,3 +127,60 @@ async def test_idempotency_key_replays_the_first_answer(office):
     assert again.headers["Idempotent-Replayed"] == "true"
     other = await office.call("POST", "/skp", {"year": 2027, "rhk": [rhk()]}, headers=key)
     assert other.json()["code"] == "idempotency_key_reused"
+
+
+# Issue 10: races, NUL characters and implausible dates answered 500 before.
+
+BKPSDM = ("197001011995031001", "bkpsdm")
+
+
+async def test_two_identical_organisation_predikat_puts_at_once(office):
+    path = "/units/dinkes/organisation-predikat/2026"
+    responses = await asyncio.gather(
+        *(office.call("PUT", path, {"predikat": "baik"}, as_=BKPSDM) for _ in range(4))
+    )
+    assert [r.status_code for r in responses] == [200] * 4, [r.text for r in responses]
+    got = await office.call("GET", "/distribution?unit=dinkes&year=2026", as_=BKPSDM)
+    assert got.status_code == 200, got.text
+    assert got.json()["organisation_predikat"] == "baik"
+
+
+async def test_two_identical_appraisals_opened_at_once_are_one_201_and_409s(office):
+    skp = await approved_skp(office, STAFF, 2026, rater=MID)
+    body = {"skp_id": skp["id"], "period": {"kind": "quarterly", "number": 1}}
+    responses = await asyncio.gather(*(office.call("POST", "/appraisals", body) for _ in range(4)))
+    statuses = sorted(r.status_code for r in responses)
+    assert statuses == [201, 409, 409, 409], [r.text for r in responses]
+    codes = {r.json()["code"] for r in responses if r.status_code == 409}
+    assert codes <= {"appraisal_exists", "already_exists"}
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "field", "code"),
+    [
+        (
+            "POST",
+            "/skp",
+            {"year": 2026, "rhk": [rhk("Layanan\u0000")]},
+            "body.rhk.0.title",
+            "nul_character",
+        ),
+        ("GET", "/feedback?nip=1%00", None, "query.nip", "nul_character"),
+        ("GET", "/distribution?unit=din%00kes&year=2026", None, "query.unit", "nul_character"),
+        (
+            "POST",
+            "/skp",
+            {"year": 2026, "start": "0001-01-01", "rhk": [rhk()]},
+            "body.start",
+            "date_out_of_range",
+        ),
+    ],
+)
+async def test_bad_values_are_422_naming_the_field(office, method, path, body, field, code):
+    outbox = await office.outbox_count()
+    response = await office.call(method, path, body)
+    assert response.status_code == 422, response.text
+    problem = response.json()
+    assert problem["code"] == "validation_error"
+    assert (field, code) in [(e["field"], e["code"]) for e in problem["errors"]]
+    assert await office.outbox_count() == outbox

@@ -86,14 +86,14 @@ async def report_scope(
     """Units a report may cover: None is city-wide (bkpsdm, auditor); admin_opd gets its
     subtree, narrowed to `unit_code` when that lies inside it."""
     if sees_everyone(who):
-        return await store.unit_subtree_ids(session, unit_code) if unit_code else None
+        return await store.known_unit_subtree_ids(session, unit_code) if unit_code else None
     own = await admin_unit(session, who)
     if own is None:
         raise forbidden("Laporan ini untuk BKPSDM, auditor dan admin OPD.")
     allowed = await store.unit_subtree_ids(session, own.code)
     if unit_code is None:
         return allowed
-    wanted = await store.unit_subtree_ids(session, unit_code)
-    if not wanted or not set(wanted) <= set(allowed):
+    wanted = await store.known_unit_subtree_ids(session, unit_code)
+    if not set(wanted) <= set(allowed):
         raise forbidden("Unit itu di luar wewenang Anda.")
     return wanted

@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from asn_schemas.kinerja import Predikat
+from servicekit.problems import not_found
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
@@ -85,6 +86,15 @@ async def unit_by_id(session: AsyncSession, unit_id: uuid.UUID) -> Unit | None:
 
 async def unit_subtree_ids(session: AsyncSession, code: str) -> list[uuid.UUID]:
     return [row.id for row in await session.execute(_SUBTREE, {"code": code})]
+
+
+async def known_unit_subtree_ids(session: AsyncSession, code: str) -> list[uuid.UUID]:
+    """The subtree of a unit named in a request; an unknown code is a 404 `unit_not_found`,
+    the one answer every route gives an unknown unit."""
+    ids = await unit_subtree_ids(session, code)
+    if not ids:
+        raise not_found("unit", f"Unit {code}")
+    return ids
 
 
 async def unit_ancestor_codes(session: AsyncSession, unit_id: uuid.UUID) -> list[str]:

@@ -1,5 +1,7 @@
 """Bad input gets a problem+json with a stable code, and changes nothing: no row, no event."""
 
+import asyncio
+
 import pytest
 from pegawai_testkit import HEAD, MID, OTHER, STAFF, employee_body
 
@@ -301,3 +303,100 @@ async def test_unknown_employee_and_unit(city):
         city, "GET", "/employees/196001011985031009", None, 404, "employee_not_found"
     )
     await assert_refused(city, "GET", "/units/nowhere", None, 404, "unit_not_found")
+
+
+# Findings of issue 10 (a new user and a fuzzer): each answered 500 before.
+
+
+@pytest.mark.parametrize("kind", ["jpt", "fungsional"])
+async def test_position_change_without_the_level_its_kind_needs(city, kind):
+    body = {"name": "Jabatan baru", "kind": kind, "tmt": "2026-05-01"}
+    problem = await assert_refused(
+        city, "PUT", f"/employees/{STAFF}/position", body, 422, "validation_error"
+    )
+    assert "level" in problem["errors"][0]["message"]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "field"),
+    [
+        ("POST", f"/employees/{STAFF}/promotions", {"tmt": "0001-01-01"}, "body.tmt"),
+        ("POST", f"/employees/{STAFF}/promotions", {"tmt": "9999-10-01"}, "body.tmt"),
+        (
+            "PUT",
+            f"/employees/{STAFF}/supervisor",
+            {"supervisor_nip": HEAD, "tmt": "0001-01-01"},
+            "body.tmt",
+        ),
+        (
+            "POST",
+            f"/employees/{STAFF}/penalties",
+            {"level": "ringan", "start": "9999-01-01"},
+            "body.start",
+        ),
+        (
+            "POST",
+            "/employees",
+            employee_body(NEW, "dinkes") | {"birth_date": "0001-01-01"},
+            "body.birth_date",
+        ),
+    ],
+)
+async def test_dates_outside_their_plausible_range(city, method, path, body, field):
+    problem = await assert_refused(city, method, path, body, 422, "validation_error")
+    assert [(e["field"], e["code"]) for e in problem["errors"]] == [(field, "date_out_of_range")]
+
+
+async def test_dates_outside_their_range_in_queries(city):
+    for path, field in [
+        (f"/employees/{STAFF}?as_of=0001-01-01", "query.as_of"),
+        ("/reports/promotion-candidates?period=9999-04-01", "query.period"),
+    ]:
+        problem = await assert_refused(city, "GET", path, None, 422, "validation_error")
+        assert problem["errors"][0]["field"] == field
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "field"),
+    [
+        ("PATCH", f"/employees/{STAFF}", {"name": "Siti\u0000"}, "body.name"),
+        ("POST", "/units", {"code": "x", "name": "a\u0000", "kind": "dinas"}, "body.name"),
+        ("GET", f"/employees/{STAFF}%00", None, "path.nip"),
+        ("GET", "/employees?q=si%00ti", None, "query.q"),
+    ],
+)
+async def test_nul_characters_are_refused_naming_the_field(city, method, path, body, field):
+    problem = await assert_refused(city, method, path, body, 422, "validation_error")
+    assert [(e["field"], e["code"]) for e in problem["errors"]] == [(field, "nul_character")]
+
+
+async def test_two_identical_unit_creations_at_once(city):
+    body = {"code": "dishub", "name": "Dinas Perhubungan", "kind": "dinas"}
+    responses = await asyncio.gather(*(city.call("POST", "/units", body) for _ in range(4)))
+    statuses = sorted(r.status_code for r in responses)
+    assert statuses == [201, 409, 409, 409], [r.text for r in responses]
+    assert {r.json()["code"] for r in responses if r.status_code == 409} == {"unit_code_taken"}
+    assert await city.scalar("SELECT count(*) FROM unit WHERE code = 'dishub'") == 1
+
+
+async def test_two_identical_registrations_at_once(city):
+    body = employee_body(NEW, "dinkes")
+    responses = await asyncio.gather(*(city.call("POST", "/employees", body) for _ in range(4)))
+    statuses = sorted(r.status_code for r in responses)
+    assert statuses == [201, 409, 409, 409], [r.text for r in responses]
+    assert {r.json()["code"] for r in responses if r.status_code == 409} == {"nip_taken"}
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/units/nowhere",
+        "/employees?unit=nowhere",
+        "/employees?unit=nowhere&include_subunits=true",
+        "/reports/duk?unit=nowhere",
+        "/reports/promotion-candidates?period=2026-04-01&unit=nowhere",
+        "/reports/retirements?unit=nowhere",
+    ],
+)
+async def test_an_unknown_unit_is_the_same_404_everywhere(city, path):
+    await assert_refused(city, "GET", path, None, 404, "unit_not_found")

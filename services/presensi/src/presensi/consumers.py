@@ -29,8 +29,8 @@ from servicekit.uow import UnitOfWork
 from sqlalchemy import text
 from sqlalchemy.dialects.postgresql import insert
 
-from presensi import leave
-from presensi.domain.leave import service_start_from_nip
+from presensi import leave_requests
+from presensi.domain.leave_rules import service_start_from_nip
 from presensi.models import EmployeeReplica, UnitReplica
 from presensi.settings import PresensiSettings
 
@@ -100,7 +100,7 @@ async def on_employee_event(event: ConsumedEvent, uow: UnitOfWork) -> None:
             text("UPDATE employee SET left_on = :tmt WHERE nip = :nip"),
             {"nip": nip, "tmt": payload.tmt},
         )
-        await leave.cancel_open_requests(uow, nip, payload.tmt, reason="employee_retired")
+        await leave_requests.cancel_open_requests(uow, nip, payload.tmt, reason="employee_retired")
 
 
 async def on_unit_event(event: ConsumedEvent, uow: UnitOfWork) -> None:

@@ -35,6 +35,13 @@ async def unit_by_code(session: AsyncSession, code: str) -> UnitReplica | None:
     return (await session.execute(statement)).scalar_one_or_none()
 
 
+async def require_unit(session: AsyncSession, code: str) -> None:
+    """`default` (city-wide) or a unit known from pegawai's events; any other code is a 404,
+    the same answer everywhere a unit is named (schedules, recaps)."""
+    if code != DEFAULT_UNIT and await unit_by_code(session, code) is None:
+        raise not_found("unit", f"Unit {code}")
+
+
 async def holidays_between(session: AsyncSession, start: date, end: date) -> set[date]:
     rows = await session.execute(
         text("SELECT date FROM holiday WHERE date BETWEEN :s AND :e"), {"s": start, "e": end}

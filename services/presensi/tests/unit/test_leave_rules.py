@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 from asn_schemas.presensi import LeaveType
-from presensi.domain.leave import (
+from presensi.domain.leave_rules import (
     FORFEITED,
     RESTORED,
     TAKEN,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
@@ -14,9 +13,8 @@ from servicekit.problems import forbidden, not_found
 from servicekit.runtime import Runtime
 from servicekit.uow import UnitOfWork
 
-from kinerja import access, distribution, store
+from kinerja import access, distribution, store, unit_predikat
 from kinerja.api.schemas import OrganisationPredikatIn
-from kinerja.models import OrganisationPredikat
 
 router = APIRouter(tags=["distribution"])
 YearPath = Annotated[int, Path(ge=2000, le=2100)]
@@ -36,20 +34,7 @@ async def set_organisation_predikat(
         raise forbidden("Hanya BKPSDM yang menetapkan predikat organisasi.")
 
     async def action(uow: UnitOfWork) -> Outcome:
-        unit = await store.unit_by_code(uow.session, unit_code)
-        if unit is None:
-            raise not_found("unit", f"Unit {unit_code}")
-        row = await store.locked(uow.session, OrganisationPredikat, (unit.id, year))
-        if row is None:
-            row = OrganisationPredikat(
-                unit_id=unit.id, year=year, predikat=body.predikat, set_by=""
-            )
-            uow.session.add(row)
-        row.predikat = body.predikat
-        row.set_by = who.sub
-        row.set_at = datetime.now(UTC)
-        content = {"unit_code": unit.code, "year": year, "predikat": row.predikat}
-        return content, 1
+        return await unit_predikat.set_predikat(uow, who, unit_code, year, body.predikat), 1
 
     return await run_command(runtime, who, request, body=body, key=None, action=action)
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from typing import Annotated, Literal
 
 from asn_schemas.kinerja import CoreValue, PeriodKind, Rating, RhkKind
 from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, StringConstraints
+from servicekit.dates import BusinessDate
 from servicekit.pagination import decode_cursor
 from servicekit.problems import invalid
 
@@ -42,7 +42,7 @@ class SkpCreate(Body):
     """A draft SKP of the caller for a year (from `start`, 1 January unless given)."""
 
     year: Year
-    start: date | None = None
+    start: BusinessDate | None = None
     rhk: list[RhkIn] = Field(min_length=1, max_length=50)
 
 

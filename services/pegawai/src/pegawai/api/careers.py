@@ -3,13 +3,13 @@ retirement, disciplinary penalty; and the promotion eligibility check behind the
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from servicekit.auth import CurrentIdentity
 from servicekit.commands import IdempotencyKey, IfMatch, Outcome, run_command
+from servicekit.dates import BusinessDate
 from servicekit.problems import invalid, not_found
 from servicekit.runtime import Runtime
 from servicekit.uow import UnitOfWork
@@ -173,7 +173,7 @@ async def add_penalty(
 
 @router.get("/employees/{nip}/promotion-eligibility")
 async def promotion_eligibility(
-    nip: str, who: CurrentIdentity, runtime: Runtime, period: date | None = None
+    nip: str, who: CurrentIdentity, runtime: Runtime, period: BusinessDate | None = None
 ) -> dict[str, Any]:
     """Would a regular promotion at `period` (default: the next one) pass, and if not, why."""
     period = period or next_period(today_wib())

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 from servicekit.auth import CurrentIdentity
 from servicekit.commands import IdempotencyKey, IfMatch, Outcome, run_command
+from servicekit.dates import HistoricDate
 from servicekit.pagination import decode_cursor, encode_cursor
 from servicekit.problems import etag, not_found
 from servicekit.runtime import Runtime
@@ -85,8 +86,8 @@ async def search_employees(
         if visible is not None:
             query = query.where(visible)
         if unit is not None:
+            ids = await store.known_unit_subtree_ids(session, unit)
             if include_subunits:
-                ids = await store.unit_subtree_ids(session, unit)
                 query = query.where(col(Employee.unit_id).in_(ids))
             else:
                 query = query.where(col(Unit.code) == unit)
@@ -119,7 +120,7 @@ async def search_employees(
 
 @router.get("/employees/{nip}")
 async def get_employee(
-    nip: str, who: CurrentIdentity, runtime: Runtime, as_of: date | None = None
+    nip: str, who: CurrentIdentity, runtime: Runtime, as_of: HistoricDate | None = None
 ) -> JSONResponse:
     """One employee; with `as_of`, golongan, position, unit, supervisor and status on that date."""
     async with runtime.db.read_session() as session:

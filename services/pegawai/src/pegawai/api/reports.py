@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from typing import Annotated, Any
 
 from asn_schemas.golongan import GolonganPns
 from asn_schemas.pegawai import AsnType, EmployeeStatus, PositionKind, PositionLevel
 from fastapi import APIRouter, Query
 from servicekit.auth import CurrentIdentity
+from servicekit.dates import BusinessDate, HistoricDate
 from servicekit.problems import invalid
 from servicekit.runtime import Runtime
 from sqlalchemy import select
@@ -52,7 +52,7 @@ async def duk(
     who: CurrentIdentity,
     runtime: Runtime,
     unit: str | None = None,
-    as_of: date | None = None,
+    as_of: HistoricDate | None = None,
     limit: Annotated[int, Query(ge=1, le=5000)] = 500,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> dict[str, Any]:
@@ -120,7 +120,7 @@ async def duk(
 async def promotion_candidates(
     who: CurrentIdentity,
     runtime: Runtime,
-    period: date,
+    period: BusinessDate,
     unit: str | None = None,
     near_months: Annotated[int, Query(ge=0, le=48)] = 12,
 ) -> dict[str, Any]:

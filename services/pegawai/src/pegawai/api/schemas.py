@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Literal
 
 from asn_schemas.golongan import GolonganPns, GolonganPppk
@@ -18,6 +17,7 @@ from asn_schemas.pegawai import (
     UnitKind,
 )
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from servicekit.dates import BusinessDate, HistoricDate
 
 from pegawai.domain.golongan import Education
 
@@ -70,6 +70,13 @@ class PositionIn(Body):
     def to_contract(self) -> Position:
         return Position(code=self.code, name=self.name, kind=self.kind, level=self.level)
 
+    @model_validator(mode="after")
+    def _level_fits_kind(self) -> PositionIn:
+        # The contract's own rule, checked where every position enters (registration and
+        # a position change alike), so it is a 422 here rather than a failure deep inside.
+        self.to_contract()
+        return self
+
 
 class EmployeeCreate(Body):
     """A new employee. TMTs of position, unit and supervisor default to `tmt_golongan`."""
@@ -77,20 +84,20 @@ class EmployeeCreate(Body):
     nip: NipStr
     name: Name
     sex: Sex
-    birth_date: date
+    birth_date: HistoricDate
     asn_type: AsnType
     status: Literal[EmployeeStatus.AKTIF, EmployeeStatus.CLTN] = EmployeeStatus.AKTIF
     golongan: GolonganPns | GolonganPppk
-    tmt_golongan: date
-    tmt_cpns: date
+    tmt_golongan: HistoricDate
+    tmt_cpns: HistoricDate
     position: PositionIn
-    tmt_position: date | None = None
+    tmt_position: HistoricDate | None = None
     unit_code: UnitCode
-    tmt_unit: date | None = None
+    tmt_unit: HistoricDate | None = None
     supervisor_nip: NipStr | None = None
     education: Education
     ujian_dinas: int = Field(default=0, ge=0, le=2)
-    leadership_training: date | None = None
+    leadership_training: HistoricDate | None = None
     phone: Annotated[str, StringConstraints(max_length=32)] | None = None
     address: Annotated[str, StringConstraints(max_length=500)] | None = None
 
@@ -100,7 +107,6 @@ class EmployeeCreate(Body):
             raise ValueError("golongan PNS ditulis seperti III/a")
         if self.asn_type is AsnType.PPPK and not isinstance(self.golongan, GolonganPppk):
             raise ValueError("golongan PPPK adalah I–XVII")
-        self.position.to_contract()  # level must fit kind
         return self
 
 
@@ -110,13 +116,13 @@ class EmployeePatch(Body):
 
     name: Name | None = None
     sex: Sex | None = None
-    birth_date: date | None = None
-    tmt_cpns: date | None = None
+    birth_date: HistoricDate | None = None
+    tmt_cpns: HistoricDate | None = None
     education: Education | None = None
     ujian_dinas: int | None = Field(default=None, ge=0, le=2)
-    leadership_training: date | None = None
+    leadership_training: HistoricDate | None = None
     status: Literal[EmployeeStatus.AKTIF, EmployeeStatus.CLTN] | None = None
-    status_tmt: date | None = None
+    status_tmt: BusinessDate | None = None
     phone: Annotated[str, StringConstraints(max_length=32)] | None = None
     address: Annotated[str, StringConstraints(max_length=500)] | None = None
 
@@ -133,7 +139,7 @@ CONTACT_FIELDS = frozenset({"phone", "address"})
 
 
 class PromotionRequest(Body):
-    tmt: date
+    tmt: BusinessDate
     to_golongan: GolonganPns | None = Field(default=None, description="Must be one step up.")
     kind: PromotionKind = PromotionKind.REGULER
     sk_number: Annotated[str, StringConstraints(max_length=100)] | None = None
@@ -147,25 +153,25 @@ class TransferRequest(Body):
     """`supervisor_nip` sent (even null) sets the supervisor; left out, it is kept."""
 
     to_unit_code: UnitCode
-    tmt: date
+    tmt: BusinessDate
     supervisor_nip: NipStr | None = None
 
 
 class PositionChange(PositionIn):
-    tmt: date
+    tmt: BusinessDate
     supervisor_nip: NipStr | None = None
 
 
 class SupervisorChange(Body):
     supervisor_nip: NipStr | None
-    tmt: date
+    tmt: BusinessDate
 
 
 class RetirementRequest(Body):
     """`tmt` may be left out for `bup`: it is then computed from the BUP of the position."""
 
     reason: RetirementReason
-    tmt: date | None = None
+    tmt: BusinessDate | None = None
     with_pension: bool = Field(
         default=False,
         description="For atas_permintaan_sendiri: leaves as `pensiun` (pensiun dini) "
@@ -175,8 +181,8 @@ class RetirementRequest(Body):
 
 class PenaltyRequest(Body):
     level: Literal["ringan", "sedang", "berat"]
-    start: date
-    end: date | None = None
+    start: BusinessDate
+    end: BusinessDate | None = None
     decree_number: Annotated[str, StringConstraints(max_length=100)] | None = None
 
     @model_validator(mode="after")

@@ -9,6 +9,7 @@ from asn_schemas.base import Nip
 from asn_schemas.presensi import HolidayKind, LeaveType
 from fastapi import Request
 from pydantic import BaseModel, ConfigDict, Field
+from servicekit.dates import BusinessDate
 
 
 class Body(BaseModel):
@@ -26,16 +27,16 @@ class CheckBody(Body):
 
 class OfficialTravelBody(Body):
     nip: Nip
-    start_date: dt.date
-    end_date: dt.date
+    start_date: BusinessDate
+    end_date: BusinessDate
     reference: str = Field(min_length=1, max_length=200, description="Nomor surat tugas.")
 
 
 class LeaveRequestBody(Body):
     nip: Nip | None = Field(default=None, description="If sent, must be the caller's own NIP.")
     leave_type: LeaveType
-    start_date: dt.date
-    end_date: dt.date
+    start_date: BusinessDate
+    end_date: BusinessDate
     reason: str | None = Field(default=None, max_length=1000, description="Stays private.")
     certificate_ref: str | None = Field(
         default=None, max_length=200, description="Sick-leave certificate; never published."
@@ -50,7 +51,7 @@ class DecisionBody(Body):
 
 
 class HolidayBody(Body):
-    date: dt.date
+    date: BusinessDate
     name: str = Field(min_length=1, max_length=200)
     kind: HolidayKind
 
@@ -68,8 +69,8 @@ class ScheduleBody(Body):
     """Hours per weekday (0 = Monday … 6 = Sunday); days left out are not working days."""
 
     kind: Literal["regular", "ramadan"] = "regular"
-    valid_from: dt.date
-    valid_to: dt.date | None = None
+    valid_from: BusinessDate
+    valid_to: BusinessDate | None = None
     days: dict[Weekday, DayHoursBody] = Field(min_length=1)
 
 

@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from presensi import access, store
-from presensi.domain import leave as rules
+from presensi.domain import leave_rules as rules
 from presensi.domain.calendar import count_working_days
 from presensi.models import EmployeeReplica, LeaveLedger, LeaveRequest
 

@@ -11,17 +11,18 @@ from servicekit import idempotency
 from servicekit.auth import CurrentIdentity
 from servicekit.commands import IdempotencyKey, Outcome, run_command
 from servicekit.context import current_traceparent
+from servicekit.dates import BusinessDate
 from servicekit.groupcommit import GroupCommit
 from servicekit.identity import Identity
-from servicekit.problems import conflict, forbidden, invalid
+from servicekit.problems import forbidden, invalid
 from servicekit.runtime import Runtime, ServiceRuntime
 from servicekit.uow import UnitOfWork
 from sqlalchemy import text
 
 from presensi import access, attendance, closing, store
+from presensi import official_travel as travel
 from presensi.api.schemas import CheckBody, OfficialTravelBody, now
-from presensi.domain.calendar import business_date, days
-from presensi.models import OfficialTravel
+from presensi.domain.calendar import business_date
 from presensi.punches import Answer, Desks, Punch
 from presensi.settings import PresensiSettings
 
@@ -106,30 +107,12 @@ async def official_travel(
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     """Register dinas luar for one person and days; by their direct supervisor (or BKPSDM)."""
-    if body.end_date < body.start_date:
-        raise invalid(
-            "dates_out_of_order", "Tanggal selesai sebelum tanggal mulai.", field="end_date"
-        )
-    if (body.end_date - body.start_date).days > 92:
-        raise invalid("range_too_long", "Dinas luar paling lama 93 hari.", field="end_date")
 
     async def action(uow: UnitOfWork) -> Outcome:
-        emp = await store.employee(uow.session, body.nip)
-        if not (access.is_supervisor_of(who, emp) or access.is_bkpsdm(who)):
-            raise forbidden("Dinas luar didaftarkan oleh atasan langsung pegawai.")
-        if emp.status != "aktif":
-            raise conflict("employee_not_active", f"Status pegawai {emp.status}.")
-        registered = []
-        for day in days(body.start_date, body.end_date):
-            existing = await uow.session.get(OfficialTravel, (body.nip, day))
-            if existing is None:
-                uow.session.add(
-                    OfficialTravel(
-                        nip=body.nip, date=day, reference=body.reference, registered_by=who.sub
-                    )
-                )
-                registered.append(day.isoformat())
-        return {"nip": body.nip, "reference": body.reference, "dates": registered}, 1
+        registered = await travel.register(
+            uow, who, body.nip, body.start_date, body.end_date, body.reference
+        )
+        return registered, 1
 
     return await run_command(
         runtime, who, request, body=body, key=idempotency_key, action=action, status_code=201
@@ -141,8 +124,8 @@ async def list_attendance(
     who: CurrentIdentity,
     runtime: Runtime,
     nip: str,
-    from_: Annotated[dt.date, Query(alias="from")],
-    to: dt.date,
+    from_: Annotated[BusinessDate, Query(alias="from")],
+    to: BusinessDate,
 ) -> dict[str, Any]:
     """Check-in/out records of one person between two dates (both included)."""
     _date_range(from_, to)
@@ -195,6 +178,8 @@ async def recap(
             access.require_read(who, await store.employee(session, nip))
         elif not (access.sees_everyone(who) or access.admin_of(who, str(unit))):
             raise forbidden("Rekap unit hanya untuk admin OPD unit itu atau BKPSDM.")
+        else:
+            await store.require_unit(session, str(unit))
         rows = await session.execute(
             text(
                 "SELECT nip, status, count(*) AS days, sum(deduction_percent) AS deduction "
@@ -229,7 +214,7 @@ def _may_close(who: Identity) -> bool:
 
 @router.post("/attendance/days/{day}/close")
 async def close_day(
-    day: dt.date,
+    day: BusinessDate,
     who: CurrentIdentity,
     runtime: Runtime,
     request: Request,

@@ -17,7 +17,7 @@ from servicekit.uow import UnitOfWork
 from sqlalchemy import select
 from sqlmodel import col
 
-from presensi import access, leave, store
+from presensi import access, leave_requests, store
 from presensi.api.schemas import DecisionBody, LeaveRequestBody, now
 from presensi.domain.calendar import business_date
 from presensi.models import LeaveRequest
@@ -38,8 +38,8 @@ async def create_request(
     """Request leave for yourself; it goes to your direct supervisor from the replica."""
 
     async def action(uow: UnitOfWork) -> Outcome:
-        req = await leave.create(uow, who, body, business_date(clock))
-        return leave.view(req, who), req.version
+        req = await leave_requests.create(uow, who, body, business_date(clock))
+        return leave_requests.view(req, who), req.version
 
     return await run_command(
         runtime,
@@ -70,7 +70,7 @@ async def list_requests(
             if access.is_bkpsdm(who):
                 statement = statement.where(
                     (col(LeaveRequest.approver_nip) == who.sub)
-                    | (col(LeaveRequest.status) == leave.PENDING_BKPSDM)
+                    | (col(LeaveRequest.status) == leave_requests.PENDING_BKPSDM)
                 )
             else:
                 statement = statement.where(col(LeaveRequest.approver_nip) == who.sub)
@@ -96,7 +96,7 @@ async def list_requests(
                 raise invalid("invalid_cursor", "Cursor tidak dikenali.", field="cursor") from exc
         statement = statement.order_by(col(LeaveRequest.id).desc()).limit(limit + 1)
         rows = list((await session.execute(statement)).scalars())
-    items = [leave.view(r, who) for r in rows[:limit]]
+    items = [leave_requests.view(r, who) for r in rows[:limit]]
     more = len(rows) > limit
     return {"items": items, "next_cursor": encode_cursor(str(rows[limit - 1].id)) if more else None}
 
@@ -105,11 +105,11 @@ async def list_requests(
 async def get_request(request_id: uuid.UUID, who: CurrentIdentity, runtime: Runtime) -> Any:
     """One request: the requester, their supervisor, admin_opd of the unit, BKPSDM."""
     async with runtime.db.read_session() as session:
-        req = await leave.load(session, request_id)
+        req = await leave_requests.load(session, request_id)
         emp = await store.employee(session, req.nip)
         if not (access.can_read(who, emp) or who.sub == req.approver_nip):
             raise forbidden()
-        return JSONResponse(leave.view(req, who), headers={"ETag": f'"{req.version}"'})
+        return JSONResponse(leave_requests.view(req, who), headers={"ETag": f'"{req.version}"'})
 
 
 @router.post("/leave-requests/{request_id}/decision")
@@ -126,8 +126,10 @@ async def decide(
     """approve | reject | defer, by the direct supervisor, then BKPSDM where the type needs it."""
 
     async def action(uow: UnitOfWork) -> Outcome:
-        req = await leave.decide(uow, who, request_id, body.decision, body.note, if_match, clock)
-        return leave.view(req, who), req.version
+        req = await leave_requests.decide(
+            uow, who, request_id, body.decision, body.note, if_match, clock
+        )
+        return leave_requests.view(req, who), req.version
 
     return await run_command(runtime, who, request, body=body, key=idempotency_key, action=action)
 
@@ -144,8 +146,8 @@ async def cancel(
     """Cancel your own request before it starts; approved tahunan days return to the balance."""
 
     async def action(uow: UnitOfWork) -> Outcome:
-        req = await leave.cancel(uow, who, request_id, business_date(clock), clock)
-        return leave.view(req, who), req.version
+        req = await leave_requests.cancel(uow, who, request_id, business_date(clock), clock)
+        return leave_requests.view(req, who), req.version
 
     return await run_command(runtime, who, request, body=None, key=idempotency_key, action=action)
 
@@ -164,6 +166,6 @@ async def balances(
         emp = await store.employee(session, nip)
         access.require_read(who, emp)
         target = year or business_date(clock).year
-        years = await leave.year_balances(session, emp, target)
-        reserved = await leave.reserved_days(session, nip, target)
-        return {"nip": nip, **leave.balance_view(years, reserved)}
+        years = await leave_requests.year_balances(session, emp, target)
+        reserved = await leave_requests.reserved_days(session, nip, target)
+        return {"nip": nip, **leave_requests.balance_view(years, reserved)}
