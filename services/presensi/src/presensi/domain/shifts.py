@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from itertools import pairwise
+from typing import Any
 
 from presensi.domain.calendar import WIB, business_date
 
@@ -23,7 +24,7 @@ DEFAULT_WEEKLY_LIMIT_MINUTES = 37 * 60 + 30
 class ShiftRefused(Exception):
     """A roster rule refuses the change; `code` is stable, `detail` says why (Indonesian)."""
 
-    def __init__(self, code: str, detail: str, **extra: object) -> None:
+    def __init__(self, code: str, detail: str, **extra: Any) -> None:
         super().__init__(detail)
         self.code = code
         self.detail = detail
