@@ -8,7 +8,7 @@ from fastapi import FastAPI
 from servicekit.migrations import upgrade
 from servicekit.runtime import create_service_app, serve
 
-from presensi.api import attendance, calendar, leave, rosters_routes
+from presensi.api import attendance, calendar, corrections_routes, leave, rosters_routes
 from presensi.consumers import consumer_specs
 from presensi.domain.calendar import Clock, system_clock
 from presensi.punches import desks
@@ -26,7 +26,13 @@ def create_app(settings: PresensiSettings | None = None, *, clock: Clock = syste
         "WIB), TL/PSW, penutupan hari, rekap, cuti dengan persetujuan atasan dan BKPSDM, saldo "
         "cuti, hari libur dan jadwal kerja. ⚠ Persentase potongan TL/PSW adalah data (default "
         "Kemenag SK Sekjen 13/2014) sampai Perwako TPP Sawahlunto dimuat.",
-        routers=[attendance.router, leave.router, calendar.router, rosters_routes.router],
+        routers=[
+            attendance.router,
+            leave.router,
+            calendar.router,
+            rosters_routes.router,
+            corrections_routes.router,
+        ],
         consumers=consumer_specs(settings),
     )
     app.state.clock = clock
