@@ -34,6 +34,7 @@ ROUTES: dict[str, str] = {
     "shift-types": "presensi",
     "rosters": "presensi",
     "attendance-corrections": "presensi",
+    "flexible-work": "presensi",
     "skp": "kinerja",
     "appraisals": "kinerja",
     "feedback": "kinerja",

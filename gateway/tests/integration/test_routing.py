@@ -55,6 +55,7 @@ async def test_a_command_reaches_the_owner_with_token_request_id_and_trace(gatew
         ("shift-types", "presensi"),
         ("rosters", "presensi"),
         ("attendance-corrections", "presensi"),
+        ("flexible-work", "presensi"),
         ("skp", "kinerja"),
         ("appraisals", "kinerja"),
         ("feedback", "kinerja"),

@@ -116,6 +116,10 @@ class AttendanceDayClosedV1(EventPayload):
     deduction_percent: float = Field(
         ge=0, le=100, description="Allowance (TPP) deduction for the day, per the rules in force."
     )
+    flexible_work: bool = Field(
+        default=False,
+        description="Worked from elsewhere by an approved arrangement (no geofence applied).",
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:

@@ -19,6 +19,7 @@ from presensi import store
 from presensi.domain.classify import day_deduction, early_category, late_category, rules_in_force
 from presensi.domain.discipline import reached
 from presensi.domain.schedules import schedule_for
+from presensi.flexible_work import approved_on
 from presensi.shift_closing import rostered_on, still_open
 
 _PEOPLE = text(
@@ -65,6 +66,7 @@ async def close_day(
         )
     }
     roster = await rostered_on(session, day)
+    flexible = await approved_on(session, day)
     counts: dict[str, int] = {}
     for person in people:
         if person.nip not in roster:
@@ -84,7 +86,11 @@ async def close_day(
         counts[values["status"].value] = counts.get(values["status"].value, 0) + 1
         uow.add_event(
             AttendanceDayClosedV1(
-                nip=person.nip, unit_code=person.unit_code, date=day, **values["event"]
+                nip=person.nip,
+                unit_code=person.unit_code,
+                date=day,
+                flexible_work=person.nip in flexible,
+                **values["event"],
             ),
             subject=person.nip,
         )

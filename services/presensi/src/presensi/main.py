@@ -8,7 +8,14 @@ from fastapi import FastAPI
 from servicekit.migrations import upgrade
 from servicekit.runtime import create_service_app, serve
 
-from presensi.api import attendance, calendar, corrections_routes, leave, rosters_routes
+from presensi.api import (
+    attendance,
+    calendar,
+    corrections_routes,
+    flexible_work_routes,
+    leave,
+    rosters_routes,
+)
 from presensi.consumers import consumer_specs
 from presensi.domain.calendar import Clock, system_clock
 from presensi.punches import desks
@@ -32,6 +39,7 @@ def create_app(settings: PresensiSettings | None = None, *, clock: Clock = syste
             calendar.router,
             rosters_routes.router,
             corrections_routes.router,
+            flexible_work_routes.router,
         ],
         consumers=consumer_specs(settings),
     )

@@ -74,7 +74,9 @@ _CLAIM_AND_CONTEXT = """
               JOIN roster ro ON ro.unit_code = re.unit_code AND ro.month = re.month
                             AND ro.status = 'published'
               LEFT JOIN shift_type st ON st.id = re.shift_type_id
-             WHERE re.nip = i.nip AND re.date BETWEEN i.day - 1 AND i.day + 1) AS roster
+             WHERE re.nip = i.nip AND re.date BETWEEN i.day - 1 AND i.day + 1) AS roster,
+           EXISTS (SELECT 1 FROM flexible_work f WHERE f.nip = i.nip AND f.date = i.day
+                   AND f.status = 'disetujui') AS flexible
       FROM item i
       LEFT JOIN claim c ON c.actor = i.actor AND c.key = i.key
       LEFT JOIN employee e ON e.nip = i.nip
@@ -246,6 +248,8 @@ class _Batch:
 
     def fence(self, i: int) -> Fence:
         item, r = self.items[i], self.context[i]
+        if r["flexible"]:  # an approved day of work from elsewhere: no geofence flag
+            return Fence(None, None)
         return check_geofence(
             item.position,
             (r["latitude"], r["longitude"]) if r["latitude"] is not None else None,

@@ -104,7 +104,7 @@ class RosterChange(PresensiTable, table=True):
 
 class WorkPolicy(PresensiTable, table=True):
     """Limits as data per unit (`default`: the city); a null column takes the domain default
-    (37.5 h a week, 3 corrections a month until the 5th of the next)."""
+    (37.5 h a week, 3 corrections a month until the 5th of the next, 4 flexible days)."""
 
     __tablename__ = "work_policy"
 
@@ -112,6 +112,8 @@ class WorkPolicy(PresensiTable, table=True):
     max_weekly_minutes: int | None = Field(default=None, sa_column=Column(Integer))
     correction_monthly_limit: int | None = Field(default=None, sa_column=Column(Integer))
     correction_deadline_day: int | None = Field(default=None, sa_column=Column(Integer))
+    flexible_days_per_month: int | None = Field(default=None, sa_column=Column(Integer))
+    """0 for a front-line unit where flexible work is not allowed."""
 
 
 class AttendanceCorrection(PresensiTable, table=True):
@@ -141,6 +143,36 @@ class AttendanceCorrection(PresensiTable, table=True):
     )
     reason: str = Field(sa_column=Column(Text, nullable=False))
     evidence_ref: str | None = Field(default=None, sa_column=Column(Text))
+    status: str = Field(sa_column=Column(Text, nullable=False))
+    approver_nip: str | None = Field(default=None, sa_column=Column(Text))
+    decided_by: str | None = Field(default=None, sa_column=Column(Text))
+    decided_at: dt.datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+    decision_note: str | None = Field(default=None, sa_column=Column(Text))
+    version: int = Field(default=1, sa_column=Column(Integer, nullable=False))
+    created_at: dt.datetime | None = Field(default=None, sa_column=_now())
+
+
+class FlexibleWork(PresensiTable, table=True):
+    """A day of work from elsewhere (PermenPANRB 4/2025), approved by the supervisor."""
+
+    __tablename__ = "flexible_work"
+    __table_args__ = (
+        Index("ix_flexible_approver_status", "approver_nip", "status"),
+        Index(
+            "uq_flexible_work_day",
+            "nip",
+            "date",
+            unique=True,
+            postgresql_where=text("status <> 'ditolak'"),
+        ),
+    )
+
+    id: uuid.UUID = Field(sa_column=Column(UUID(as_uuid=True), primary_key=True))
+    nip: str = Field(sa_column=Column(Text, nullable=False))
+    unit_code: str = Field(sa_column=Column(Text, nullable=False))
+    date: dt.date = Field(sa_column=Column(Date, nullable=False))
+    place: str = Field(sa_column=Column(Text, nullable=False))
+    reason: str = Field(sa_column=Column(Text, nullable=False))
     status: str = Field(sa_column=Column(Text, nullable=False))
     approver_nip: str | None = Field(default=None, sa_column=Column(Text))
     decided_by: str | None = Field(default=None, sa_column=Column(Text))

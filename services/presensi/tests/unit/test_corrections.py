@@ -39,3 +39,21 @@ def test_the_monthly_limit_counts_and_is_data() -> None:
     assert refusal(date(2025, 3, 3), date(2025, 4, 11), 0, generous) == (
         "correction_deadline_passed"
     )
+
+
+def test_flexible_work_is_limited_by_the_units_policy() -> None:
+    from presensi.domain.flexible import FlexiblePolicy, FlexibleRefused
+    from presensi.domain.flexible import check_request as check_flexible
+
+    def code(day: date, today: date, used: int, policy: FlexiblePolicy) -> str:
+        with pytest.raises(FlexibleRefused) as refused:
+            check_flexible(day, today, used, policy)
+        return refused.value.code
+
+    check_flexible(date(2025, 3, 3), date(2025, 3, 3), 3, FlexiblePolicy())
+    assert code(date(2025, 3, 3), date(2025, 3, 3), 4, FlexiblePolicy()) == (
+        "flexible_limit_reached"
+    )
+    assert code(date(2025, 3, 3), date(2025, 3, 4), 0, FlexiblePolicy()) == "flexible_day_passed"
+    front_line = FlexiblePolicy(days_per_month=0)
+    assert code(date(2025, 3, 3), date(2025, 3, 1), 0, front_line) == "flexible_not_allowed"

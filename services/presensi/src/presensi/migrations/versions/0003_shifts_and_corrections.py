@@ -1,5 +1,5 @@
-"""Shift types, rosters (entries and kept changes), work policies and attendance
-corrections (issue 14).
+"""Shift types, rosters (entries and kept changes), work policies, attendance
+corrections and flexible work (issue 14).
 
 Revision ID: 0003
 Revises: 0002
@@ -93,6 +93,7 @@ def upgrade() -> None:
         sa.Column("max_weekly_minutes", sa.Integer(), nullable=True),
         sa.Column("correction_monthly_limit", sa.Integer(), nullable=True),
         sa.Column("correction_deadline_day", sa.Integer(), nullable=True),
+        sa.Column("flexible_days_per_month", sa.Integer(), nullable=True),
         sa.PrimaryKeyConstraint("unit_code"),
     )
     op.create_table(
@@ -126,9 +127,35 @@ def upgrade() -> None:
         unique=True,
         postgresql_where=sa.text("status = 'diajukan'"),
     )
+    op.create_table(
+        "flexible_work",
+        sa.Column("id", sa.UUID(), nullable=False),
+        sa.Column("nip", sa.Text(), nullable=False),
+        sa.Column("unit_code", sa.Text(), nullable=False),
+        sa.Column("date", sa.Date(), nullable=False),
+        sa.Column("place", sa.Text(), nullable=False),
+        sa.Column("reason", sa.Text(), nullable=False),
+        sa.Column("status", sa.Text(), nullable=False),
+        sa.Column("approver_nip", sa.Text(), nullable=True),
+        sa.Column("decided_by", sa.Text(), nullable=True),
+        sa.Column("decided_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("decision_note", sa.Text(), nullable=True),
+        sa.Column("version", sa.Integer(), nullable=False),
+        _now(),
+        sa.PrimaryKeyConstraint("id"),
+    )
+    op.create_index("ix_flexible_approver_status", "flexible_work", ["approver_nip", "status"])
+    op.create_index(
+        "uq_flexible_work_day",
+        "flexible_work",
+        ["nip", "date"],
+        unique=True,
+        postgresql_where=sa.text("status <> 'ditolak'"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("flexible_work")
     op.drop_table("attendance_correction")
     op.drop_table("work_policy")
     op.drop_table("roster_change")
