@@ -35,6 +35,7 @@ ROUTES: dict[str, str] = {
     "rosters": "presensi",
     "attendance-corrections": "presensi",
     "flexible-work": "presensi",
+    "devices": "presensi",
     "skp": "kinerja",
     "appraisals": "kinerja",
     "feedback": "kinerja",

@@ -56,6 +56,7 @@ async def test_a_command_reaches_the_owner_with_token_request_id_and_trace(gatew
         ("rosters", "presensi"),
         ("attendance-corrections", "presensi"),
         ("flexible-work", "presensi"),
+        ("devices", "presensi"),
         ("skp", "kinerja"),
         ("appraisals", "kinerja"),
         ("feedback", "kinerja"),

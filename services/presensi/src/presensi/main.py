@@ -12,6 +12,7 @@ from presensi.api import (
     attendance,
     calendar,
     corrections_routes,
+    devices_routes,
     flexible_work_routes,
     leave,
     rosters_routes,
@@ -40,6 +41,7 @@ def create_app(settings: PresensiSettings | None = None, *, clock: Clock = syste
             rosters_routes.router,
             corrections_routes.router,
             flexible_work_routes.router,
+            devices_routes.router,
         ],
         consumers=consumer_specs(settings),
     )

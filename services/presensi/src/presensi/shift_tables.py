@@ -1,4 +1,5 @@
-"""Tables of shift work, corrections and policies (issue 14), beside `models.py`'s.
+"""Tables of shift work, corrections, flexible work, fingerprint devices and policies
+(issue 14), beside `models.py`'s.
 
 Shift times are `HH:MM` text in WIB, like the office schedule's; an end not after the
 start means the shift ends the next day. A roster entry's `date` is the day the shift
@@ -180,3 +181,40 @@ class FlexibleWork(PresensiTable, table=True):
     decision_note: str | None = Field(default=None, sa_column=Column(Text))
     version: int = Field(default=1, sa_column=Column(Integer, nullable=False))
     created_at: dt.datetime | None = Field(default=None, sa_column=_now())
+
+
+class Device(PresensiTable, table=True):
+    """A unit's fingerprint machine; only a hash of its push token is kept."""
+
+    __tablename__ = "device"
+
+    serial: str = Field(sa_column=Column(Text, primary_key=True))
+    unit_code: str = Field(sa_column=Column(Text, nullable=False))
+    name: str = Field(sa_column=Column(Text, nullable=False))
+    token_hash: str = Field(sa_column=Column(Text, nullable=False))
+    created_by: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: dt.datetime | None = Field(default=None, sa_column=_now())
+
+
+class DevicePin(PresensiTable, table=True):
+    """A person's enrolment number (PIN) on one device, mapped to the NIP."""
+
+    __tablename__ = "device_pin"
+
+    serial: str = Field(sa_column=Column(Text, primary_key=True))
+    pin: str = Field(sa_column=Column(Text, primary_key=True))
+    nip: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class DevicePunch(PresensiTable, table=True):
+    """Every log line a device sent, once: a re-sent batch finds its lines here. `outcome`
+    stays null until the line has been applied as a punch (or refused)."""
+
+    __tablename__ = "device_punch"
+
+    serial: str = Field(sa_column=Column(Text, primary_key=True))
+    pin: str = Field(sa_column=Column(Text, primary_key=True))
+    at: dt.datetime = Field(sa_column=Column(DateTime(timezone=True), primary_key=True))
+    nip: str | None = Field(default=None, sa_column=Column(Text))
+    outcome: str | None = Field(default=None, sa_column=Column(Text))
+    received_at: dt.datetime | None = Field(default=None, sa_column=_now())

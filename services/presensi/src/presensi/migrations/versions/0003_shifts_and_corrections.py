@@ -1,5 +1,5 @@
 """Shift types, rosters (entries and kept changes), work policies, attendance
-corrections and flexible work (issue 14).
+corrections, flexible work and fingerprint devices (issue 14).
 
 Revision ID: 0003
 Revises: 0002
@@ -152,9 +152,39 @@ def upgrade() -> None:
         unique=True,
         postgresql_where=sa.text("status <> 'ditolak'"),
     )
+    op.create_table(
+        "device",
+        sa.Column("serial", sa.Text(), nullable=False),
+        sa.Column("unit_code", sa.Text(), nullable=False),
+        sa.Column("name", sa.Text(), nullable=False),
+        sa.Column("token_hash", sa.Text(), nullable=False),
+        sa.Column("created_by", sa.Text(), nullable=False),
+        _now(),
+        sa.PrimaryKeyConstraint("serial"),
+    )
+    op.create_table(
+        "device_pin",
+        sa.Column("serial", sa.Text(), nullable=False),
+        sa.Column("pin", sa.Text(), nullable=False),
+        sa.Column("nip", sa.Text(), nullable=False),
+        sa.PrimaryKeyConstraint("serial", "pin"),
+    )
+    op.create_table(
+        "device_punch",
+        sa.Column("serial", sa.Text(), nullable=False),
+        sa.Column("pin", sa.Text(), nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("nip", sa.Text(), nullable=True),
+        sa.Column("outcome", sa.Text(), nullable=True),
+        _now("received_at"),
+        sa.PrimaryKeyConstraint("serial", "pin", "at"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("device_punch")
+    op.drop_table("device_pin")
+    op.drop_table("device")
     op.drop_table("flexible_work")
     op.drop_table("attendance_correction")
     op.drop_table("work_policy")
