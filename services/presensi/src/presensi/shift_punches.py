@@ -49,6 +49,14 @@ def rostered_shift(raw: str | None, at: datetime, *, check_out: bool) -> ShiftSp
         return span
     today = business_date(at)
     if today not in roster:
+        if not check_out and match_check_out(at, roster) is not None:
+            # 07:05 after a night that is not followed by a rostered day: the night's
+            # check-out, not a new office day (a device tries a check-out next).
+            raise invalid(
+                "outside_shift_window",
+                "Presensi ini jatuh pada jendela pulang shift sebelumnya.",
+                field="date",
+            )
         return None
     if roster[today] is None:
         raise invalid(
