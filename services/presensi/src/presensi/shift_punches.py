@@ -41,6 +41,8 @@ def roster_from_json(raw: str | None) -> Roster:
 def rostered_shift(raw: str | None, at: datetime, *, check_out: bool) -> ShiftSpan | None:
     """The shift this punch belongs to; None when the person is not rostered for it (the
     office schedule applies); raises the refusal when rostered but no shift takes it."""
+    if raw is None or raw == "[]":  # most people: office hours, nothing to parse
+        return None
     roster = roster_from_json(raw)
     if not roster:
         return None
