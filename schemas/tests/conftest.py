@@ -243,6 +243,51 @@ def presensi_samples() -> list[EventPayload]:
         ),
         p.HolidayDeclaredV1(**holiday, kind=p.HolidayKind.LIBUR_NASIONAL),
         p.HolidayRemovedV1(**holiday, kind=p.HolidayKind.LIBUR_NASIONAL),
+        *roster_samples(),
+    ]
+
+
+def roster_samples() -> list[EventPayload]:
+    """A published roster with a night shift across the month's end, one change, and a
+    correction."""
+    from asn_schemas import presensi as p
+
+    night = p.RosteredDay(
+        nip=NIP, date=date(2025, 3, 31), shift_code="malam", start=time(21), end=time(7)
+    )
+    off = p.RosteredDay(nip=NIP, date=date(2025, 3, 30), shift_code=None)
+    at = datetime(2025, 2, 25, 2, 0, tzinfo=UTC)
+    return [
+        p.RosterPublishedV1(
+            unit_code="RSUD-MELATI",
+            month="2025-03",
+            version=1,
+            published_by=SUPERVISOR,
+            published_at=at,
+            days=[off, night],
+        ),
+        p.RosterChangedV1(
+            unit_code="RSUD-MELATI",
+            month="2025-03",
+            version=2,
+            changed_by=SUPERVISOR,
+            changed_at=at,
+            day=off,
+            previous_shift_code="malam",
+        ),
+        p.AttendanceCorrectedV1(
+            correction_id=UUID("0190c0a0-8888-7000-8000-000000000008"),
+            nip=NIP,
+            unit_code="BKPSDM",
+            date=date(2025, 3, 3),
+            kind="missing_check_out",
+            previous_status=p.DayStatus.PULANG_CEPAT,
+            status=p.DayStatus.HADIR,
+            checked_in_at=datetime(2025, 3, 3, 0, 25, tzinfo=UTC),
+            checked_out_at=datetime(2025, 3, 3, 9, 5, tzinfo=UTC),
+            decided_by=SUPERVISOR,
+            decided_at=at,
+        ),
     ]
 
 

@@ -116,6 +116,10 @@ class AttendanceDayClosedV1(EventPayload):
     deduction_percent: float = Field(
         ge=0, le=100, description="Allowance (TPP) deduction for the day, per the rules in force."
     )
+    flexible_work: bool = Field(
+        default=False,
+        description="Worked from elsewhere by an approved arrangement (no geofence applied).",
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
@@ -245,6 +249,72 @@ class HolidayRemovedV1(EventPayload):
     kind: HolidayKind
 
 
+class RosteredDay(ContractModel):
+    """One person's rostered day in a published roster: a shift, or a day off."""
+
+    nip: Nip
+    date: dt.date = Field(description="Business date the shift starts on (WIB).")
+    shift_code: str | None = Field(description="Null for a rostered day off.")
+    start: dt.time | None = Field(default=None, description="Shift start (WIB).")
+    end: dt.time | None = Field(
+        default=None, description="Shift end (WIB); before the start means the next day."
+    )
+
+
+class RosterPublishedV1(EventPayload):
+    """A unit's roster (jadwal dinas) for a month, published by its admin_opd; keyed by
+    `<unit_code>/<YYYY-MM>`."""
+
+    event_type = "presensi.roster.published.v1"
+
+    unit_code: str = Field(min_length=1)
+    month: str = Field(pattern=r"^[0-9]{4}-[0-9]{2}$")
+    version: int = Field(ge=1)
+    published_by: str = Field(min_length=1)
+    published_at: UtcDatetime
+    days: list[RosteredDay]
+
+
+class RosterChangedV1(EventPayload):
+    """One rostered day of a published roster changed (the reason stays in the service)."""
+
+    event_type = "presensi.roster.changed.v1"
+
+    unit_code: str = Field(min_length=1)
+    month: str = Field(pattern=r"^[0-9]{4}-[0-9]{2}$")
+    version: int = Field(ge=1)
+    changed_by: str = Field(min_length=1)
+    changed_at: UtcDatetime
+    day: RosteredDay
+    previous_shift_code: str | None = None
+
+
+class AttendanceCorrectedV1(EventPayload):
+    """An approved correction recomputed a person's day: the day's new status and deduction
+    (recaps, deductions and discipline counts follow this, not the earlier day_closed)."""
+
+    event_type = "presensi.attendance.corrected.v1"
+
+    correction_id: UUID
+    nip: Nip
+    unit_code: str = Field(min_length=1)
+    date: dt.date = Field(description="Business date in Asia/Jakarta (WIB).")
+    kind: str = Field(
+        description="missing_check_in | missing_check_out | wrong_status | official_travel"
+    )
+    previous_status: DayStatus | None = Field(description="Null when the day was not closed yet.")
+    status: DayStatus | None = Field(description="Null when the day is not closed yet.")
+    checked_in_at: UtcDatetime | None = None
+    checked_out_at: UtcDatetime | None = None
+    minutes_late: int = Field(default=0, ge=0)
+    minutes_early: int = Field(default=0, ge=0)
+    late_category: LateCategory | None = None
+    early_category: EarlyCategory | None = None
+    deduction_percent: float = Field(default=0, ge=0, le=100)
+    decided_by: str = Field(min_length=1, description="NIP of the supervisor who approved.")
+    decided_at: UtcDatetime
+
+
 PRESENSI_EVENTS: tuple[type[EventPayload], ...] = (
     AttendanceCheckedInV1,
     AttendanceCheckedOutV1,
@@ -258,4 +328,7 @@ PRESENSI_EVENTS: tuple[type[EventPayload], ...] = (
     DisciplineThresholdReachedV1,
     HolidayDeclaredV1,
     HolidayRemovedV1,
+    RosterPublishedV1,
+    RosterChangedV1,
+    AttendanceCorrectedV1,
 )

@@ -3,7 +3,7 @@ discipline early warning (PP 94/2021). Idempotent: a closed person-day is never 
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from asn_schemas.presensi import (
@@ -19,6 +19,8 @@ from presensi import store
 from presensi.domain.classify import day_deduction, early_category, late_category, rules_in_force
 from presensi.domain.discipline import reached
 from presensi.domain.schedules import schedule_for
+from presensi.flexible_work import approved_on
+from presensi.shift_closing import rostered_on, still_open
 
 _PEOPLE = text(
     "SELECT e.nip, e.unit_code FROM employee e WHERE e.status = 'aktif' "
@@ -32,7 +34,9 @@ _INSERT = text(
 )
 
 
-async def close_day(uow: UnitOfWork, day: date, daily_cap: float | None) -> dict[str, Any]:
+async def close_day(
+    uow: UnitOfWork, day: date, daily_cap: float | None, now: datetime | None = None
+) -> dict[str, Any]:
     session = uow.session
     people = (await session.execute(_PEOPLE, {"day": day})).all()
     holidays = await store.holidays_between(session, day, day)
@@ -61,11 +65,18 @@ async def close_day(uow: UnitOfWork, day: date, daily_cap: float | None) -> dict
             text("SELECT nip FROM official_travel WHERE date = :day"), {"day": day}
         )
     }
+    roster = await rostered_on(session, day)
+    flexible = await approved_on(session, day)
     counts: dict[str, int] = {}
     for person in people:
-        schedule = schedule_for(schedules, person.unit_code, day)
-        if day in holidays or schedule.hours_on(day) is None:
-            continue
+        if person.nip not in roster:
+            schedule = schedule_for(schedules, person.unit_code, day)
+            if day in holidays or schedule.hours_on(day) is None:
+                continue
+        elif (shift := roster[person.nip]) is None or still_open(
+            shift, day, attendance.get(person.nip), now
+        ):
+            continue  # a rostered day off; or a night whose check-out may still come
         values = _status(person.nip, attendance, leave, travel, percents, daily_cap)
         inserted = await session.execute(
             _INSERT, {**values["row"], "nip": person.nip, "day": day, "unit": person.unit_code}
@@ -75,7 +86,11 @@ async def close_day(uow: UnitOfWork, day: date, daily_cap: float | None) -> dict
         counts[values["status"].value] = counts.get(values["status"].value, 0) + 1
         uow.add_event(
             AttendanceDayClosedV1(
-                nip=person.nip, unit_code=person.unit_code, date=day, **values["event"]
+                nip=person.nip,
+                unit_code=person.unit_code,
+                date=day,
+                flexible_work=person.nip in flexible,
+                **values["event"],
             ),
             subject=person.nip,
         )

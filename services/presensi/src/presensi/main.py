@@ -8,7 +8,15 @@ from fastapi import FastAPI
 from servicekit.migrations import upgrade
 from servicekit.runtime import create_service_app, serve
 
-from presensi.api import attendance_routes, calendar_routes, leave_routes
+from presensi.api import (
+    attendance_routes,
+    calendar_routes,
+    corrections_routes,
+    devices_routes,
+    flexible_work_routes,
+    leave_routes,
+    rosters_routes,
+)
 from presensi.consumers import consumer_specs
 from presensi.domain.calendar import Clock, system_clock
 from presensi.punches import desks
@@ -26,7 +34,15 @@ def create_app(settings: PresensiSettings | None = None, *, clock: Clock = syste
         "WIB), TL/PSW, penutupan hari, rekap, cuti dengan persetujuan atasan dan BKPSDM, saldo "
         "cuti, hari libur dan jadwal kerja. ⚠ Persentase potongan TL/PSW adalah data (default "
         "Kemenag SK Sekjen 13/2014) sampai Perwako TPP Sawahlunto dimuat.",
-        routers=[attendance_routes.router, leave_routes.router, calendar_routes.router],
+        routers=[
+            attendance_routes.router,
+            leave_routes.router,
+            calendar_routes.router,
+            rosters_routes.router,
+            corrections_routes.router,
+            flexible_work_routes.router,
+            devices_routes.router,
+        ],
         consumers=consumer_specs(settings),
     )
     app.state.clock = clock

@@ -40,6 +40,8 @@ from presensi.domain.classify import early_category, late_category, minutes_earl
 from presensi.domain.geo import GeofenceResult as Fence
 from presensi.domain.geo import check_geofence
 from presensi.domain.schedules import DayHours, Schedule, schedule_for
+from presensi.domain.shifts import ShiftSpan
+from presensi.shift_punches import rostered_shift
 
 # Keys are claimed in (actor, key) order so two batches never wait on each other in a
 # cycle. The claim is a data-modifying CTE: it runs to completion even for items whose
@@ -62,7 +64,19 @@ _CLAIM_AND_CONTEXT = """
                 'valid_to', s.valid_to, 'days', s.days)), '[]'::json)::text
               FROM schedule s
              WHERE s.unit_code IN (e.unit_code, 'default') AND s.valid_from <= i.day
-               AND (s.valid_to IS NULL OR s.valid_to >= i.day)) AS schedules
+               AND (s.valid_to IS NULL OR s.valid_to >= i.day)) AS schedules,
+           -- The person's published roster around the day (presensi.shift_punches).
+           (SELECT coalesce(json_agg(json_build_object(
+                'date', re.date, 'code', st.code, 'start', st.start_time, 'end', st.end_time,
+                'break', st.break_minutes, 'before', st.check_in_before_minutes,
+                'after', st.check_out_after_minutes)), '[]'::json)::text
+              FROM roster_entry re
+              JOIN roster ro ON ro.unit_code = re.unit_code AND ro.month = re.month
+                            AND ro.status = 'published'
+              LEFT JOIN shift_type st ON st.id = re.shift_type_id
+             WHERE re.nip = i.nip AND re.date BETWEEN i.day - 1 AND i.day + 1) AS roster,
+           EXISTS (SELECT 1 FROM flexible_work f WHERE f.nip = i.nip AND f.date = i.day
+                   AND f.status = 'disetujui') AS flexible
       FROM item i
       LEFT JOIN claim c ON c.actor = i.actor AND c.key = i.key
       LEFT JOIN employee e ON e.nip = i.nip
@@ -200,8 +214,8 @@ class _Batch:
     def pending(self) -> list[int]:
         return [i for i in self.order if self.results[i] is None]
 
-    def hours(self, i: int) -> tuple[asyncpg.Record, DayHours]:
-        """The rules every punch shares; raises the refusal."""
+    def person(self, i: int) -> asyncpg.Record:
+        """The employee rules every punch shares; raises the refusal."""
         item, r = self.items[i], self.context[i]
         if r["status"] is None:
             raise not_found("employee", f"Pegawai {item.nip}")
@@ -209,6 +223,16 @@ class _Batch:
             raise conflict(
                 "employee_not_active", f"Status pegawai {r['status']}: presensi tidak dicatat."
             )
+        return r
+
+    def shift(self, i: int, *, check_out: bool) -> tuple[asyncpg.Record, ShiftSpan | None]:
+        """The rostered shift the punch belongs to (None: the office schedule applies)."""
+        r = self.person(i)
+        return r, rostered_shift(r["roster"], self.items[i].at, check_out=check_out)
+
+    def hours(self, i: int) -> tuple[asyncpg.Record, DayHours]:
+        """The office schedule's rules; raises the refusal."""
+        item, r = self.items[i], self.person(i)
         day = item.day
         # A batch is mostly people of a few units: each unit's schedule is parsed once.
         cache_key = (r["schedules"], r["unit_code"], day)
@@ -224,6 +248,8 @@ class _Batch:
 
     def fence(self, i: int) -> Fence:
         item, r = self.items[i], self.context[i]
+        if r["flexible"]:  # an approved day of work from elsewhere: no geofence flag
+            return Fence(None, None)
         return check_geofence(
             item.position,
             (r["latitude"], r["longitude"]) if r["latitude"] is not None else None,
@@ -324,17 +350,23 @@ async def check_ins(conn: Connection, items: Sequence[Punch]) -> list[Answer | E
     for i in batch.pending():
         item = items[i]
         try:
-            r, hours = batch.hours(i)
+            r, span = batch.shift(i, check_out=False)
+            if span is None:
+                r, hours = batch.hours(i)
+                late = minutes_late(item.at.astimezone(WIB), hours.start)
+                shift_day, shift_start, shift_end = item.day, hours.start, hours.end
+            else:  # rostered: the shift's day, measured from its start
+                late = span.minutes_late(item.at)
+                shift_day, shift_start, shift_end = span.day, span.shift.start, span.shift.end
         except ProblemError as refused:
             batch.results[i] = refused
             continue
-        late = minutes_late(item.at.astimezone(WIB), hours.start)
         category = late_category(late)
         fence = batch.fence(i)
         attendance_id = uuid.uuid4()
-        start, end = hours.start.strftime("%H:%M"), hours.end.strftime("%H:%M")
+        start, end = shift_start.strftime("%H:%M"), shift_end.strftime("%H:%M")
         cat = category.value if category else None
-        row = (attendance_id, item.nip, item.day, r["unit_code"], item.at, start, end, late,
+        row = (attendance_id, item.nip, shift_day, r["unit_code"], item.at, start, end, late,
                cat, fence.inside, fence.distance_m)  # fmt: skip
         envelope = batch.event(
             i,
@@ -342,9 +374,9 @@ async def check_ins(conn: Connection, items: Sequence[Punch]) -> list[Answer | E
                 attendance_id=attendance_id,
                 nip=item.nip,
                 unit_code=r["unit_code"],
-                date=item.day,
+                date=shift_day,
                 checked_in_at=item.at,
-                scheduled_start=hours.start,
+                scheduled_start=shift_start,
                 minutes_late=late,
                 late_category=category,
                 inside_geofence=fence.inside,
@@ -354,7 +386,7 @@ async def check_ins(conn: Connection, items: Sequence[Punch]) -> list[Answer | E
         body = {
             "id": str(attendance_id),
             "nip": item.nip,
-            "date": item.day.isoformat(),
+            "date": shift_day.isoformat(),
             "checked_in_at": item.at.isoformat(),
             "scheduled_start": start,
             "minutes_late": late,
@@ -380,24 +412,32 @@ async def check_ins(conn: Connection, items: Sequence[Punch]) -> list[Answer | E
 async def check_outs(conn: Connection, items: Sequence[Punch]) -> list[Answer | Exception]:
     batch = await _begin(conn, items)
     planned: dict[str, tuple[int, int, Any, Fence]] = {}
+    days: dict[int, date] = {}
     for i in batch.pending():
         item = items[i]
         try:
-            _, hours = batch.hours(i)
+            _, span = batch.shift(i, check_out=True)
+            if span is None:
+                _, hours = batch.hours(i)
+                early = minutes_early(item.at.astimezone(WIB), hours.end)
+                days[i] = item.day
+            else:  # rostered: a check-out after midnight closes the night that started before
+                early = span.minutes_early(item.at)
+                days[i] = span.day
         except ProblemError as refused:
             batch.results[i] = refused
             continue
-        early = minutes_early(item.at.astimezone(WIB), hours.end)
         planned[item.nip] = (i, early, early_category(early), batch.fence(i))
     updated: dict[str, asyncpg.Record] = {}
     if planned:
         plans = [(items[i], early, cat, fence) for i, early, cat, fence in planned.values()]
+        plan_days = [days[i] for i, *_ in planned.values()]
         updated = {
             r["nip"]: r
             for r in await conn.fetch(
                 _CHECK_OUT,
                 [p.nip for p, *_ in plans],
-                [p.day for p, *_ in plans],
+                plan_days,
                 [p.at for p, *_ in plans],
                 [early for _, early, _, _ in plans],
                 [cat.value if cat else None for _, _, cat, _ in plans],
@@ -408,7 +448,7 @@ async def check_outs(conn: Connection, items: Sequence[Punch]) -> list[Answer | 
     done = []
     for nip, (i, early, category, fence) in planned.items():
         item, row = items[i], updated[nip]
-        day = item.day.isoformat()
+        day = days[i].isoformat()
         if row["id"] is None:
             batch.results[i] = (
                 conflict("already_checked_out", f"Sudah presensi pulang pada {day}.")
@@ -422,7 +462,7 @@ async def check_outs(conn: Connection, items: Sequence[Punch]) -> list[Answer | 
                 attendance_id=row["id"],
                 nip=nip,
                 unit_code=row["unit_code"],
-                date=item.day,
+                date=days[i],
                 checked_in_at=row["checked_in_at"],
                 checked_out_at=item.at,
                 scheduled_end=time.fromisoformat(row["scheduled_end"]),

@@ -231,6 +231,6 @@ async def close_day(
     settings: PresensiSettings = runtime.settings  # type: ignore[assignment]
 
     async def action(uow: UnitOfWork) -> Outcome:
-        return await closing.close_day(uow, day, settings.deduction_daily_cap), 1
+        return await closing.close_day(uow, day, settings.deduction_daily_cap, clock), 1
 
     return await run_command(runtime, who, request, body=None, key=idempotency_key, action=action)
