@@ -27,7 +27,7 @@ from presensi.domain.classify import (
     minutes_late,
     rules_in_force,
 )
-from presensi.domain.corrections import (
+from presensi.domain.correction_rules import (
     DEFAULT_POLICY,
     CorrectionKind,
     CorrectionPolicy,

@@ -4,7 +4,7 @@ the monthly limit."""
 from datetime import date
 
 import pytest
-from presensi.domain.corrections import (
+from presensi.domain.correction_rules import (
     DEFAULT_POLICY,
     CorrectionPolicy,
     CorrectionRefused,

@@ -22,7 +22,7 @@ from sqlmodel import col
 from presensi import access, corrections, store
 from presensi.api.schemas import Body, now
 from presensi.domain.calendar import business_date
-from presensi.domain.corrections import CorrectionKind
+from presensi.domain.correction_rules import CorrectionKind
 from presensi.settings import PresensiSettings
 from presensi.shift_tables import AttendanceCorrection
 
