@@ -6,6 +6,7 @@ import io
 import pytest
 from aspirasi_testkit import Service
 from PIL import Image
+from sqlalchemy import text
 
 pytestmark = pytest.mark.integration
 
@@ -166,12 +167,11 @@ async def test_a_photo_keeps_no_exif(city: Service):
     assert b"KameraWarga" in out.getvalue()
     sub = await city.submit(photos=[base64.b64encode(out.getvalue()).decode(), _png()])
     async with city.db.read_session() as session:
-        from sqlalchemy import text
-
         rows = (
             await session.execute(
                 text(
-                    "SELECT content_type, data FROM photo WHERE submission_id = :s ORDER BY position"
+                    "SELECT content_type, data FROM photo "
+                    "WHERE submission_id = :s ORDER BY position"
                 ),
                 {"s": sub["id"]},
             )
