@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated, Any
 
 import asyncpg
 from fastapi import Depends, Request
+from servicekit.ratelimit import RateLimiter
 
 from gateway.lag import LagMonitor
 from gateway.settings import GatewaySettings
@@ -43,6 +44,15 @@ class GatewayState:
     upstreams: Upstreams
     lag: LagMonitor
     pool: asyncpg.Pool | None = None
+    public_limiter: RateLimiter = field(init=False)
+    public_submission_limiter: RateLimiter = field(init=False)
+
+    def __post_init__(self) -> None:
+        s = self.settings
+        self.public_limiter = RateLimiter(s.public_limit, s.public_window_s)
+        self.public_submission_limiter = RateLimiter(
+            s.public_submission_limit, s.public_submission_window_s
+        )
 
     @property
     def read_pool(self) -> asyncpg.Pool:

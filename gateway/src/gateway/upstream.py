@@ -35,7 +35,12 @@ ROUTES: dict[str, str] = {
     "appraisals": "kinerja",
     "feedback": "kinerja",
     "distribution": "kinerja",
+    "submissions": "aspirasi",
+    "forums": "aspirasi",
+    "signals": "aspirasi",
 }
+PUBLIC_SERVICE = "aspirasi"
+"""`/api/public/…` (citizens, no token) goes to this service's `/public/…`."""
 SUB_ROUTES: dict[tuple[str, str], str] = {
     ("units", "organisation-predikat"): "kinerja",
 }

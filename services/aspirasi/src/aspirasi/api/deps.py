@@ -7,8 +7,8 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import Depends, Request
+from servicekit.ratelimit import RateLimiter, client_key, enforce, too_many
 
-from aspirasi.ratelimit import RateLimiter, client_key, enforce, too_many
 from aspirasi.settings import AspirasiSettings
 
 

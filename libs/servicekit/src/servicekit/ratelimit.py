@@ -1,7 +1,8 @@
-"""Per-client rate limits for the public routes: a sliding window kept in the process.
+"""Per-client rate limits for public routes (no token): a sliding window kept in the process.
 
-Each worker process counts on its own: with ASN_WORKERS=n a client gets at most n times
-the limit, which still stops a flood; the gateway applies its own limit in front.
+Used by aspirasi's `/public/…` routes and by the gateway in front of them. Each worker
+process counts on its own: with ASN_WORKERS=n a client gets at most n times the limit,
+which still stops a flood.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections import deque
 from collections.abc import Callable
 
 from fastapi import Request
+
 from servicekit.errors import ProblemError
 
 _MAX_KEYS = 100_000
