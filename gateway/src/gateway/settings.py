@@ -29,6 +29,7 @@ class GatewaySettings(ServiceSettings):
     pegawai_topic: str = "pegawai.events"
     presensi_topic: str = "presensi.events"
     kinerja_topic: str = "kinerja.events"
+    aspirasi_topic: str = "aspirasi.events"
     consumer_group: str = "gateway"
     projection: Literal["inline", "separate"] = Field(
         default="inline",
@@ -66,6 +67,7 @@ class GatewaySettings(ServiceSettings):
             "pegawai": self.pegawai_topic,
             "presensi": self.presensi_topic,
             "kinerja": self.kinerja_topic,
+            "aspirasi": self.aspirasi_topic,
         }
 
     @property
