@@ -143,8 +143,9 @@ class Service:
             await producer.stop()
 
     async def add_unit(self, code: str, *, active: bool = True) -> None:
+        unit_id = UNITS.get(code) or uuid.uuid5(uuid.NAMESPACE_DNS, f"{code}.sawahlunto.go.id")
         snap = UnitSnapshot(
-            unit_id=UNITS[code], code=code, name=f"Dinas {code}", kind=UnitKind.DINAS, active=active
+            unit_id=unit_id, code=code, name=f"Dinas {code}", kind=UnitKind.DINAS, active=active
         )
         await self.publish(self.settings.pegawai_topic, UnitCreatedV1(unit=snap), code)
 
