@@ -217,6 +217,7 @@ async def test_public_routes_need_no_token_and_carry_the_client_address(gateway)
     assert echoed["path"] == "/public/submissions"
     assert echoed["query"] == "x=1"
     assert "authorization" not in echoed["headers"]
+    assert echoed["headers"]["x-ticket-secret"] == "AB01-CD23"
     assert echoed["headers"]["x-forwarded-for"] == "127.0.0.1"  # the ASGI test client
     assert response.headers["location"] == "/api/public/submissions/x"
     # Everything else still needs a token.

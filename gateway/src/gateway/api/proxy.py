@@ -30,6 +30,7 @@ FORWARDED_REQUEST_HEADERS = (
     "idempotency-key",
     "if-match",
     "if-none-match",
+    "x-ticket-secret",  # aspirasi's public routes: the citizen's ticket secret
 )
 RETURNED_HEADERS = (
     "content-type",

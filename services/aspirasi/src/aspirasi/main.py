@@ -13,17 +13,22 @@ from servicekit.migrations import upgrade
 from servicekit.runtime import ServiceRuntime, create_service_app, serve
 
 from aspirasi import sla
-from aspirasi.api import forums, public, staff
+from aspirasi.api import forums, public, staff, testing
 from aspirasi.api.deps import Limiters
 from aspirasi.consumers import consumer_specs
 from aspirasi.domain.workdays import Clock, system_clock
 from aspirasi.settings import AspirasiSettings
+from aspirasi.testclock import SettableClock
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 def create_app(settings: AspirasiSettings | None = None, *, clock: Clock = system_clock) -> FastAPI:
     settings = settings or AspirasiSettings()
+    routers = [public.router, staff.router, forums.router]
+    if settings.test_clock:
+        clock = SettableClock()
+        routers.append(testing.router)
     app = create_service_app(
         settings,
         title="aspirasi",
@@ -31,7 +36,7 @@ def create_app(settings: AspirasiSettings | None = None, *, clock: Clock = syste
         "(Perpres 76/2013, SP4N-LAPOR!): tanpa akun, kode tiket dan kode rahasia, "
         "disposisi ke OPD, tenggat dalam hari kerja, buka kembali, forum masyarakat, "
         "papan publik. Rute /public/… tanpa token dan dibatasi per klien.",
-        routers=[public.router, staff.router, forums.router],
+        routers=routers,
         consumers=consumer_specs(settings),
     )
     app.state.clock = clock

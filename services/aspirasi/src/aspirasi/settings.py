@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from servicekit.settings import ServiceSettings
 
 
@@ -35,3 +35,14 @@ class AspirasiSettings(ServiceSettings):
     contact_retention_days: int = Field(
         default=365, ge=1, description="A contact is erased this long after the ticket ended."
     )
+    test_clock: bool = Field(
+        default=False,
+        description="Dev/test only: PUT /testing/clock moves this process's clock and "
+        "POST /testing/sla-sweep runs the sweep (the end-to-end tests).",
+    )
+
+    @model_validator(mode="after")
+    def _no_test_clock_in_production(self) -> AspirasiSettings:
+        if self.test_clock and self.environment == "production":
+            raise ValueError("ASN_TEST_CLOCK is for dev and test runs only")
+        return self

@@ -50,3 +50,8 @@ async def test_staff_see_the_reporter_only_of_a_publik_ticket(city: Service):
     assert a["reporter_name"] == "Siti" and a["has_contact"] is True
     assert "contact" not in a and "+62" not in str(a)
     assert b["reporter_name"] is None
+
+
+async def test_the_test_clock_does_not_exist_unless_switched_on(city: Service):
+    moved = await city.staff("PUT", "/testing/clock", {"now": "2031-01-01T00:00:00Z"})
+    assert moved.status_code == 404
