@@ -10,7 +10,7 @@ from typing import Any
 
 from servicekit.identity import Identity, Role
 
-COORDINATOR = "admin_aspirasi"
+COORDINATOR = Role.ADMIN_ASPIRASI.value
 
 _ADMIN_UNIT = """
 SELECT coalesce(

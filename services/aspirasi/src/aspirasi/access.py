@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from aspirasi import store
 from aspirasi.models import Submission
 
-COORDINATOR = "admin_aspirasi"
+COORDINATOR = Role.ADMIN_ASPIRASI.value
 
 
 def is_coordinator(who: Identity) -> bool:
