@@ -211,7 +211,11 @@ async def test_a_service_that_hangs_up_gives_503_naming_it_and_is_marked_down(
 
 
 async def test_public_routes_need_no_token_and_carry_the_client_address(gateway):
-    response = await gateway.client.post("/api/public/submissions?x=1", json={"kind": "aspirasi"})
+    response = await gateway.client.post(
+        "/api/public/submissions?x=1",
+        json={"kind": "aspirasi"},
+        headers={"X-Ticket-Secret": "AB01-CD23"},
+    )
     assert response.status_code == 201, response.text
     echoed = response.json()
     assert echoed["path"] == "/public/submissions"
