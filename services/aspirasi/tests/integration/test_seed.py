@@ -50,3 +50,13 @@ async def test_the_demo_loads_once_with_every_state(service: Service):
     assert all(i["code"] for i in board["items"])
     forums = (await service.public("GET", "/public/forums")).json()["items"]
     assert len(forums) == 2 and all(f["follow_ups"] for f in forums)
+
+
+async def test_a_unit_that_never_arrives_only_drops_what_names_it(service: Service):
+    for code in ("dinkes", "dishub"):
+        await service.add_unit(code)
+    report = await load(service.runtime, datetime(2026, 11, 27, 8, 0, tzinfo=UTC), wait_s=1)
+    expected = [t for t in TICKETS if t.unit in (None, "dinkes", "dishub")]
+    assert report["tickets"] == len(expected) and report["forums"] == 0
+    units = await service.scalar("SELECT array_agg(DISTINCT unit_code) FROM submission")
+    assert set(units) - {None} <= {"dinkes", "dishub"}

@@ -10,6 +10,7 @@ from asn_schemas.aspirasi import Privacy, SubmissionKind
 from servicekit.identity import Identity, Role
 from servicekit.runtime import ServiceRuntime
 from sqlalchemy import func, select
+from sqlmodel import col
 
 from aspirasi import forums, handling, intake, sla, store, tracking
 from aspirasi.access import COORDINATOR
@@ -31,14 +32,23 @@ def _at(day: dt.date, hour: int) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(hour, 0), WIB).astimezone(dt.UTC)
 
 
-async def _wait_for_units(runtime: ServiceRuntime, timeout_s: float = 120.0) -> int:
-    """The unit replica fills from pegawai.events; routing needs it."""
-    deadline = asyncio.get_running_loop().time() + timeout_s
+def needed_units() -> set[str]:
+    units = {t.unit for t in TICKETS if t.unit} | {f.unit for f in FORUMS if f.unit}
+    return units | {u for f in FORUMS for u, *_ in f.follow_ups}
+
+
+async def _wait_for_units(runtime: ServiceRuntime, timeout_s: float = 120.0) -> set[str]:
+    """The unit replica fills from pegawai.events while pegawai's own seed runs: wait for
+    every unit the demo routes to (or the time limit); returns those present."""
+    needed = needed_units()
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout_s
     while True:
         async with runtime.db.read_session() as session:
-            n = int((await session.execute(select(func.count()).select_from(Unit))).scalar_one())
-        if n or asyncio.get_running_loop().time() > deadline:
-            return n
+            query = select(col(Unit.code)).where(col(Unit.code).in_(needed), col(Unit.active))
+            present = {row[0] for row in await session.execute(query)}
+        if present == needed or loop.time() > deadline:
+            return present
         await asyncio.sleep(1)
 
 
@@ -102,8 +112,13 @@ async def _holidays(runtime: ServiceRuntime) -> set[dt.date]:
         return await store.holidays(session)
 
 
-async def _forums(runtime: ServiceRuntime, today: dt.date) -> int:
-    for demo in FORUMS:
+async def _forums(runtime: ServiceRuntime, today: dt.date, units: set[str]) -> int:
+    shown = [
+        f
+        for f in FORUMS
+        if (f.unit is None or f.unit in units) and all(u in units for u, *_ in f.follow_ups)
+    ]
+    for demo in shown:
         held_on = today - dt.timedelta(days=demo.days_ago)
         body = ForumIn(
             unit_code=demo.unit,
@@ -129,20 +144,22 @@ async def _forums(runtime: ServiceRuntime, today: dt.date) -> int:
                     item.model_copy(update={"due_on": max(item.due_on, held_on)}),
                     _at(held_on, 14),
                 )
-    return len(FORUMS)
+    return len(shown)
 
 
-async def load(runtime: ServiceRuntime, now: dt.datetime) -> dict[str, Any]:
+async def load(runtime: ServiceRuntime, now: dt.datetime, wait_s: float = 120.0) -> dict[str, Any]:
     async with runtime.db.read_session() as session:
         existing = await session.execute(select(func.count()).select_from(Submission))
         if int(existing.scalar_one()):
             return {"skipped": "tickets exist"}
-    units = await _wait_for_units(runtime)
+    units = await _wait_for_units(runtime, wait_s)
     if not units:
         return {"skipped": "no units in the replica (is pegawai running?)"}
     today = business_date(now)
-    for demo in sorted(TICKETS, key=lambda t: -t.days_ago):
+    # A unit that never arrived only drops the demo items that name it.
+    tickets = [t for t in TICKETS if t.unit is None or t.unit in units]
+    for demo in sorted(tickets, key=lambda t: -t.days_ago):
         await _ticket(runtime, demo, now)
-    forums_loaded = await _forums(runtime, today)
+    forums_loaded = await _forums(runtime, today, units)
     report = await sla.sweep(runtime, now)
-    return {"tickets": len(TICKETS), "forums": forums_loaded, **vars(report)}
+    return {"tickets": len(tickets), "forums": forums_loaded, **vars(report)}
