@@ -157,6 +157,7 @@ def samples(unit: UnitSnapshot, employee: EmployeeSnapshot) -> dict[str, EventPa
         ),
     ]
     items.extend(presensi_samples())
+    items.extend(aspirasi_samples())
     items.extend(kinerja_samples())
     return {item.event_type: item for item in items}
 
@@ -351,5 +352,79 @@ def kinerja_samples() -> list[EventPayload]:
             year=2025,
             returned_by=SUPERVISOR,
             returned_at=datetime(2025, 1, 9, 2, 0, tzinfo=UTC),
+        ),
+    ]
+
+
+def aspirasi_samples() -> list[EventPayload]:
+    """One valid payload of every aspirasi event type."""
+    from asn_schemas import aspirasi as a
+
+    at = datetime(2026, 11, 2, 2, 0, tzinfo=UTC)
+    snap = a.SubmissionSnapshot(
+        submission_id=UUID("0190c0a0-cccc-7000-8000-00000000000c"),
+        code="SWL-2026-000123",
+        kind=a.SubmissionKind.PENGADUAN,
+        privacy=a.Privacy.ANONIM,
+        status=a.SubmissionStatus.ROUTED,
+        unit_code="dinkes",
+        title="Antrean puskesmas",
+        text="Antrean terlalu panjang.",
+        received_at=at,
+        reopen_count=0,
+        escalated=False,
+    )
+    due = date(2026, 11, 9)
+    return [
+        a.SubmissionReceivedV1(submission=snap, verification_due=due),
+        a.SubmissionRoutedV1(
+            submission=snap,
+            unit_code="dinkes",
+            routed_at=at,
+            follow_up_due=due,
+            resolution_due=date(2027, 1, 1),
+        ),
+        a.SubmissionHeldV1(submission=snap, reason="Data kurang", held_at=at),
+        a.SubmissionReferredV1(submission=snap, referral="Kantor BPN", referred_at=at),
+        a.SubmissionArchivedV1(submission=snap, reason="spam", archived_at=at),
+        a.SubmissionReturnedV1(
+            submission=snap,
+            from_unit_code="dinkes",
+            reason="Bukan urusan kami",
+            returned_at=at,
+            verification_due=due,
+        ),
+        a.SubmissionFollowedUpV1(submission=snap, followed_up_at=at, note="Ditinjau"),
+        a.SubmissionAnsweredV1(submission=snap, answered_at=at, answer="Sudah", auto_close_on=due),
+        a.SubmissionReopenedV1(submission=snap, reopened_at=at, reopen_count=1, follow_up_due=due),
+        a.SubmissionClosedV1(
+            submission=snap, outcome=a.CloseOutcome.RESOLVED, closed_at=at, rating=5
+        ),
+        a.SubmissionRatedV1(submission=snap, rating=4, rated_at=at),
+        a.SlaBreachedV1(
+            submission_id=snap.submission_id,
+            code=snap.code,
+            clock=a.SlaClock.FOLLOW_UP,
+            unit_code="dinkes",
+            due=due,
+            breached_at=at,
+        ),
+        a.ForumHeldV1(
+            forum_id=UUID("0190c0a0-dddd-7000-8000-00000000000d"),
+            unit_code=None,
+            held_on=date(2026, 11, 3),
+            place="Gedung Pusat Kebudayaan",
+            organisations=(a.ForumOrganisation(name="LPM Kelurahan Durian I", count=4),),
+            participant_count=40,
+        ),
+        a.UnitSignalComputedV1(
+            unit_code="dinkes",
+            month="2026-11",
+            received=10,
+            resolved=8,
+            sla_compliance=0.9,
+            reopen_rate=0.1,
+            average_rating=4.2,
+            computed_at=at,
         ),
     ]

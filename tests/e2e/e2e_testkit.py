@@ -21,7 +21,7 @@ from servicekit.testing import read_topic_events as read_topic
 
 WIB = ZoneInfo("Asia/Jakarta")
 BKPSDM_NIP = "197001011995031001"
-SERVICES = ("pegawai", "presensi", "kinerja", "gateway", "projector")
+SERVICES = ("pegawai", "presensi", "kinerja", "aspirasi", "gateway", "projector")
 """As `make run` starts them: modules and settings from deploy/local/services.toml."""
 
 
@@ -49,6 +49,11 @@ class Suite:
     def gateway_url(self) -> str:
         return f"http://127.0.0.1:{self.specs['gateway'].port}"
 
+    @property
+    def aspirasi_url(self) -> str:
+        """aspirasi itself: only for its test clock and sweep (`ASN_TEST_CLOCK`)."""
+        return f"http://127.0.0.1:{self.specs['aspirasi'].port}"
+
     def _env(self, spec: ServiceSpec) -> Mapping[str, str]:
         env = {
             "ASN_ENVIRONMENT": "dev",  # POST /auth/dev-token exists only in dev
@@ -65,10 +70,18 @@ class Suite:
         elif spec.name in ("presensi", "kinerja"):
             env["ASN_EVENTS_TOPIC"] = self.topic(spec.name)
             env["ASN_PEGAWAI_TOPIC"] = self.topic("pegawai")
+        elif spec.name == "aspirasi":
+            env["ASN_EVENTS_TOPIC"] = self.topic("aspirasi")
+            env["ASN_PEGAWAI_TOPIC"] = self.topic("pegawai")
+            env["ASN_PRESENSI_TOPIC"] = self.topic("presensi")
+            # The tests move aspirasi's clock and run its sweep themselves.
+            env["ASN_TEST_CLOCK"] = "true"
+            env["ASN_SLA_SWEEP_ENABLED"] = "false"
         else:
             env["ASN_PEGAWAI_TOPIC"] = self.topic("pegawai")
             env["ASN_PRESENSI_TOPIC"] = self.topic("presensi")
             env["ASN_KINERJA_TOPIC"] = self.topic("kinerja")
+            env["ASN_ASPIRASI_TOPIC"] = self.topic("aspirasi")
             env["ASN_HEALTH_POLL_INTERVAL_S"] = "0.5"
             env["ASN_LAG_POLL_INTERVAL_S"] = "0.5"
             env["ASN_UPSTREAM_TIMEOUT_S"] = "15"
@@ -81,7 +94,7 @@ class Suite:
         }
         self.stack.postgres.create_databases(list(databases.values()))
         self.stack.kafka.create_topics(
-            {self.topic(s): 3 for s in ("pegawai", "presensi", "kinerja")}
+            {self.topic(s): 3 for s in ("pegawai", "presensi", "kinerja", "aspirasi")}
         )
         taken: set[int] = set()
         for name in SERVICES:

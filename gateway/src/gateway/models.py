@@ -246,6 +246,39 @@ applied_event = Table(
     Index("ix_applied_event_applied_at", "applied_at", postgresql_using="brin"),
 )
 
+ticket = Table(
+    "ticket",
+    metadata,
+    Column("code", Text, primary_key=True),
+    Column("submission_id", UUID(as_uuid=True), nullable=False),
+    Column("kind", Text, nullable=False),
+    Column("privacy", Text, nullable=False),
+    Column("status", Text, nullable=False),
+    Column("unit_code", Text),
+    Column("title", Text, comment="Null for a rahasia ticket: its words stay in aspirasi"),
+    Column("escalated", Boolean, nullable=False),
+    Column("reopen_count", Integer, nullable=False),
+    Column("received_at", DateTime(timezone=True), nullable=False),
+    Column("due_on", Date, comment="The running step's deadline (verification or follow-up)"),
+    Column("sequence", Integer, nullable=False),
+    _now(),
+    Index("ix_ticket_unit_status", "unit_code", "status"),
+    Index("ix_ticket_status", "status"),
+)
+
+complaint_signal = Table(
+    "complaint_signal",
+    metadata,
+    Column("unit_code", Text, primary_key=True),
+    Column("month", Text, primary_key=True),
+    Column("received", Integer, nullable=False),
+    Column("resolved", Integer, nullable=False),
+    Column("sla_compliance", Float),
+    Column("reopen_rate", Float),
+    Column("average_rating", Float),
+    Column("computed_at", DateTime(timezone=True), nullable=False),
+)
+
 applied_offset = Table(
     "applied_offset",
     metadata,

@@ -29,6 +29,7 @@ class GatewaySettings(ServiceSettings):
     pegawai_topic: str = "pegawai.events"
     presensi_topic: str = "presensi.events"
     kinerja_topic: str = "kinerja.events"
+    aspirasi_topic: str = "aspirasi.events"
     consumer_group: str = "gateway"
     projection: Literal["inline", "separate"] = Field(
         default="inline",
@@ -48,6 +49,17 @@ class GatewaySettings(ServiceSettings):
     )
     read_pool_size: int = Field(default=10, ge=1)
 
+    # `/api/public/…` (citizens, no token) is limited here too, per client.
+    public_limit: int = Field(default=120, ge=1, description="Public requests per client/window.")
+    public_window_s: float = Field(default=60.0, gt=0)
+    public_submission_limit: int = Field(
+        default=10, ge=1, description="Public POSTs (submissions, replies) per client per window."
+    )
+    public_submission_window_s: float = Field(default=600.0, gt=0)
+    trusted_proxies: tuple[str, ...] = Field(
+        default=(), description="Peers (an ingress) whose X-Forwarded-For names the client."
+    )
+
     @property
     def source_topics(self) -> dict[str, str]:
         """The read model's sources: service → topic."""
@@ -55,6 +67,7 @@ class GatewaySettings(ServiceSettings):
             "pegawai": self.pegawai_topic,
             "presensi": self.presensi_topic,
             "kinerja": self.kinerja_topic,
+            "aspirasi": self.aspirasi_topic,
         }
 
     @property

@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Annotated, Any
 
 import asyncpg
 from fastapi import Depends, Request
+from servicekit.ratelimit import RateLimiter
 
 from gateway.lag import LagMonitor
 from gateway.settings import GatewaySettings
@@ -46,6 +47,15 @@ class GatewayState:
     lag: LagMonitor
     pool: asyncpg.Pool | None = None
     today: Callable[[], date] = today_wib  # the views' business date; tests pin it
+    public_limiter: RateLimiter = field(init=False)
+    public_submission_limiter: RateLimiter = field(init=False)
+
+    def __post_init__(self) -> None:
+        s = self.settings
+        self.public_limiter = RateLimiter(s.public_limit, s.public_window_s)
+        self.public_submission_limiter = RateLimiter(
+            s.public_submission_limit, s.public_submission_window_s
+        )
 
     @property
     def read_pool(self) -> asyncpg.Pool:

@@ -40,12 +40,18 @@ ROUTES: dict[str, str] = {
     "appraisals": "kinerja",
     "feedback": "kinerja",
     "distribution": "kinerja",
+    "submissions": "aspirasi",
+    "forums": "aspirasi",
+    "signals": "aspirasi",
 }
+PUBLIC_SERVICE = "aspirasi"
+"""`/api/public/…` (citizens, no token) goes to this service's `/public/…`."""
 SUB_ROUTES: dict[tuple[str, str], str] = {
     ("units", "organisation-predikat"): "kinerja",
 }
 READ_MODEL_SOURCES = ("pegawai", "presensi", "kinerja")
-"""Services whose events the read model holds: a view is stale while one of them is down."""
+"""Services whose events a profile holds: it is stale while one of them is down. Views that
+read aspirasi's tickets too (inbox, unit dashboard) name their sources themselves."""
 
 
 def owner(resource: str, rest: str) -> str | None:

@@ -31,6 +31,7 @@ def gateway_settings(new_database, new_topic, kafka_bootstrap, dev_keys) -> Call
             "pegawai_topic": await new_topic("pegawai"),
             "presensi_topic": await new_topic("presensi"),
             "kinerja_topic": await new_topic("kinerja"),
+            "aspirasi_topic": await new_topic("aspirasi"),
             "consumer_group": new_group(),
             "lag_poll_interval_s": 0.3,
             "health_poll_interval_s": 0.3,
@@ -45,7 +46,7 @@ def gateway_settings(new_database, new_topic, kafka_bootstrap, dev_keys) -> Call
 @pytest.fixture
 async def gateway(gateway_settings, stub, token_for, kafka_bootstrap) -> AsyncIterator[Gateway]:
     settings = await gateway_settings(
-        pegawai_url=stub.url, presensi_url=stub.url, kinerja_url=stub.url
+        pegawai_url=stub.url, presensi_url=stub.url, kinerja_url=stub.url, aspirasi_url=stub.url
     )
     await asyncio.to_thread(migrate, settings)
     app = create_app(settings)

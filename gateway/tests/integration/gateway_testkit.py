@@ -91,11 +91,12 @@ class Gateway:
         check: Callable[[dict[str, Any]], bool],
         what: str,
         as_: tuple[str, ...] | None = None,
+        unit: str | None = None,
     ) -> dict[str, Any]:
         seen: dict[str, Any] = {}
 
         async def ready() -> bool:
-            response = await self.get(path, as_=as_)
+            response = await self.get(path, as_=as_, unit=unit)
             if response.status_code != 200:
                 return False
             seen.clear()

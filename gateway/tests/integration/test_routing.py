@@ -61,11 +61,16 @@ async def test_a_command_reaches_the_owner_with_token_request_id_and_trace(gatew
         ("appraisals", "kinerja"),
         ("feedback", "kinerja"),
         ("distribution", "kinerja"),
+        ("submissions", "aspirasi"),
+        ("forums", "aspirasi"),
+        ("signals", "aspirasi"),
     ],
 )
 async def test_every_resource_has_its_owner(gateway_settings, token_for, resource, service):
     dead = f"http://127.0.0.1:{free_port()}"
-    settings = await gateway_settings(pegawai_url=dead, presensi_url=dead, kinerja_url=dead)
+    settings = await gateway_settings(
+        pegawai_url=dead, presensi_url=dead, kinerja_url=dead, aspirasi_url=dead
+    )
     await asyncio.to_thread(migrate, settings)
     app = create_app(settings)
     transport = httpx.ASGITransport(app=app)
@@ -208,3 +213,40 @@ async def test_a_service_that_hangs_up_gives_503_naming_it_and_is_marked_down(
     finally:
         server.close()
         await server.wait_closed()
+
+
+async def test_public_routes_need_no_token_and_carry_the_client_address(gateway):
+    response = await gateway.client.post(
+        "/api/public/submissions?x=1",
+        json={"kind": "aspirasi"},
+        headers={"X-Ticket-Secret": "AB01-CD23"},
+    )
+    assert response.status_code == 201, response.text
+    echoed = response.json()
+    assert echoed["path"] == "/public/submissions"
+    assert echoed["query"] == "x=1"
+    assert "authorization" not in echoed["headers"]
+    assert echoed["headers"]["x-ticket-secret"] == "AB01-CD23"
+    assert echoed["headers"]["x-forwarded-for"] == "127.0.0.1"  # the ASGI test client
+    assert response.headers["location"] == "/api/public/submissions/x"
+    # Everything else still needs a token.
+    assert (await gateway.client.get("/api/submissions")).status_code == 401
+
+
+async def test_public_routes_are_rate_limited_at_the_gateway(gateway_settings, stub):
+    settings = await gateway_settings(
+        aspirasi_url=stub.url, public_submission_limit=2, public_limit=5
+    )
+    await asyncio.to_thread(migrate, settings)
+    app = create_app(settings)
+    transport = httpx.ASGITransport(app=app)
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=transport, base_url="http://gateway") as client,
+    ):
+        posts = [
+            (await client.post("/api/public/submissions", json={})).status_code for _ in range(3)
+        ]
+        gets = [(await client.get("/api/public/board")).status_code for _ in range(3)]
+    assert posts == [201, 201, 429]
+    assert gets == [200, 200, 429]  # 5 public requests in all

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from asn_schemas.aspirasi import ASPIRASI_EVENTS
 from asn_schemas.base import EventPayload
 from asn_schemas.envelope import Envelope
 from asn_schemas.kinerja import KINERJA_EVENTS
@@ -19,7 +20,7 @@ def _index(models: tuple[type[EventPayload], ...]) -> dict[str, type[EventPayloa
 
 
 EVENT_TYPES: dict[str, type[EventPayload]] = _index(
-    PEGAWAI_EVENTS + KINERJA_EVENTS + PRESENSI_EVENTS
+    PEGAWAI_EVENTS + KINERJA_EVENTS + PRESENSI_EVENTS + ASPIRASI_EVENTS
 )
 
 

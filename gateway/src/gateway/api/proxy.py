@@ -14,9 +14,10 @@ from servicekit.auth import request_identity
 from servicekit.context import current_request_id, current_traceparent
 from servicekit.errors import ProblemError
 from servicekit.logging import get_logger
+from servicekit.ratelimit import client_key, enforce
 
 from gateway.state import GatewayState
-from gateway.upstream import owner
+from gateway.upstream import PUBLIC_SERVICE, owner
 
 log = get_logger(__name__)
 router = APIRouter(tags=["routing"])
@@ -29,6 +30,7 @@ FORWARDED_REQUEST_HEADERS = (
     "idempotency-key",
     "if-match",
     "if-none-match",
+    "x-ticket-secret",  # aspirasi's public routes: the citizen's ticket secret
 )
 RETURNED_HEADERS = (
     "content-type",
@@ -57,6 +59,21 @@ _FORWARDED = frozenset(h.encode("latin-1") for h in FORWARDED_REQUEST_HEADERS)
 _RETURNED = frozenset(h.encode("latin-1") for h in RETURNED_HEADERS)
 
 
+@router.api_route("/api/public/{rest:path}", methods=METHODS, include_in_schema=False)
+async def forward_public(request: Request) -> Response:
+    """Citizens' routes: no token, rate-limited per client here and again in aspirasi."""
+    state: GatewayState = request.app.state.gateway
+    client = client_key(request, state.settings.trusted_proxies)
+    enforce(state.public_limiter, client)
+    if request.method != "GET":
+        enforce(state.public_submission_limiter, client)
+    rest: str = request.path_params["rest"]
+    # The service limits by the client too: it trusts the gateway's forwarded address.
+    return await _relay(
+        request, state, PUBLIC_SERVICE, f"public/{rest}", {"x-forwarded-for": client}
+    )
+
+
 @router.api_route("/api/{resource}", methods=METHODS, include_in_schema=False)
 @router.api_route("/api/{resource}/{rest:path}", methods=METHODS, include_in_schema=False)
 async def forward(request: Request) -> Response:
@@ -76,9 +93,18 @@ async def forward(request: Request) -> Response:
         raise ProblemError(
             404, "unknown_resource", "Alamat tidak dikenal", f"/api/{resource} tidak ada."
         )
+    return await _relay(request, state, service, f"{resource}/{rest}" if rest else resource)
+
+
+async def _relay(
+    request: Request,
+    state: GatewayState,
+    service: str,
+    path: str,
+    extra_headers: dict[str, str] | None = None,
+) -> Response:
     upstreams = state.upstreams
-    base = upstreams.urls[service]
-    url = f"{base}/{resource}/{rest}" if rest else f"{base}/{resource}"
+    url = f"{upstreams.urls[service]}/{path}"
     query = request.scope["query_string"]
     if query:
         url = f"{url}?{query.decode('latin-1')}"
@@ -92,6 +118,8 @@ async def forward(request: Request) -> Response:
     if request_id:
         headers["x-request-id"] = request_id
     headers["traceparent"] = str(current_traceparent().child())
+    if extra_headers:
+        headers.update(extra_headers)
     body = await request.body()
     try:
         async with upstreams.client.request(

@@ -12,8 +12,9 @@ from servicekit.identity import Role
 from servicekit.problems import invalid, not_found
 
 from gateway import access
-from gateway.api import kinerja_views, queries
+from gateway.api import aspirasi_views, kinerja_views, queries
 from gateway.state import State
+from gateway.upstream import READ_MODEL_SOURCES
 from gateway.workdays import attendance_status, non_working_day
 
 router = APIRouter(prefix="/api", tags=["views"])
@@ -84,7 +85,8 @@ async def profile(nip: str, who: CurrentIdentity, state: State) -> dict[str, Any
 @router.get("/units/{code}/dashboard")
 async def unit_dashboard(code: str, who: CurrentIdentity, state: State) -> dict[str, Any]:
     """A unit (with the units below it): headcount, today's attendance, pending leave
-    decisions, retirements in the next 12 months, the annual predikat distribution."""
+    decisions, retirements in the next 12 months, the annual predikat distribution, and
+    its citizens' complaints (open, escalated, monthly signals)."""
     today = state.today()
     async with state.read_pool.acquire() as conn:
         unit = await conn.fetchrow(queries.UNIT, code)
@@ -101,6 +103,7 @@ async def unit_dashboard(code: str, who: CurrentIdentity, state: State) -> dict[
         until = _one_year_after(today)
         retiring = await conn.fetch(queries.RETIREMENTS, code, today, until)
         distribution = await kinerja_views.predikat_distribution(conn, code)
+        complaints = await aspirasi_views.complaint_figures(conn, code)
     return {
         "unit": dict(unit),
         "headcount": {"total": sum(headcount["status"].values()), **headcount},
@@ -112,7 +115,8 @@ async def unit_dashboard(code: str, who: CurrentIdentity, state: State) -> dict[
         "pending_leave_decisions": [dict(r) for r in pending],
         "retirements_next_12_months": [dict(r) for r in retiring],
         "predikat_distribution": distribution,
-        "freshness": state.freshness(),
+        "complaints": complaints,
+        "freshness": state.freshness((*READ_MODEL_SOURCES, "aspirasi")),
     }
 
 
@@ -123,18 +127,21 @@ async def inbox(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> dict[str, Any]:
     """What waits for the caller's decision: leave requests of those who report to them
-    (and, for BKPSDM, requests forwarded to BKPSDM), SKPs to agree, appraisals to rate."""
+    (and, for BKPSDM, requests forwarded to BKPSDM), SKPs to agree, appraisals to rate,
+    and tickets: the coordinator's to verify or route, a unit's to follow up or answer,
+    escalations first."""
     async with state.read_pool.acquire() as conn:
         rows = await conn.fetch(queries.INBOX, who.sub, who.has_role(Role.BKPSDM), limit)
         skps = await kinerja_views.skps_to_agree(conn, who.sub, limit)
         appraisals = await kinerja_views.appraisals_to_rate(conn, who.sub, limit)
+        tickets = await aspirasi_views.inbox_items(conn, who, limit)
     items = [
         {"kind": "leave_request", "action": f"/api/leave-requests/{r['request_id']}", **dict(r)}
         for r in rows
     ]
     return {
-        "items": items + skps + appraisals,
-        "freshness": state.freshness(("presensi", "kinerja")),
+        "items": items + skps + appraisals + tickets,
+        "freshness": state.freshness(("presensi", "kinerja", "aspirasi")),
     }
 
 

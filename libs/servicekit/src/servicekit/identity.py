@@ -11,6 +11,8 @@ class Role(StrEnum):
     ADMIN_OPD = "admin_opd"
     BKPSDM = "bkpsdm"
     AUDITOR = "auditor"
+    ADMIN_ASPIRASI = "admin_aspirasi"
+    """The complaints coordinator (Diskominfo): verifies and routes citizens' tickets."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,7 +2,7 @@
 event ids: the purges of servicekit.housekeeping find old rows by them.
 
 Revision ID: 0007
-Revises: 0004
+Revises: 0006
 Create Date: 2026-11-29 16:00:00
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 from servicekit.migrations import create_purge_indexes, drop_purge_indexes
 
 revision: str = "0007"
-down_revision: str | None = "0004"
+down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,1 @@
+"""aspirasi: citizens' voice on public service (DOMAIN 1.10)."""

@@ -1,0 +1,1 @@
+"""HTTP routes: public (no token) and staff."""

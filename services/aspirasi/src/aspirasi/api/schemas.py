@@ -1,0 +1,141 @@
+"""Request bodies: what a client may send, with its limits."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Self
+
+from asn_schemas.aspirasi import Privacy, SubmissionKind
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=5, max_length=150)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=10, max_length=5000)]
+Note = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=2000)]
+Words = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=5000)]
+# base64 of 2 MB is ~2.8 M characters; a bit more is let through so that the photo
+# check answers with its own clear "too large" code.
+Photo = Annotated[str, StringConstraints(max_length=3_000_000)]
+_EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+_PHONE = r"^\+?[0-9][0-9 -]{6,18}$"
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Location(_Body):
+    latitude: float | None = Field(default=None, ge=-90, le=90)
+    longitude: float | None = Field(default=None, ge=-180, le=180)
+    kelurahan: str | None = Field(default=None, min_length=2, max_length=100)
+
+    @model_validator(mode="after")
+    def _point_or_kelurahan(self) -> Self:
+        point = (self.latitude, self.longitude)
+        if None in point and point != (None, None):
+            raise ValueError("latitude and longitude go together")
+        if point == (None, None) and self.kelurahan is None:
+            raise ValueError("give a point or a kelurahan")
+        return self
+
+
+class Contact(_Body):
+    """Only to tell the citizen of progress: never in events, logs or on the board."""
+
+    email: str | None = Field(default=None, max_length=200, pattern=_EMAIL)
+    phone: str | None = Field(default=None, max_length=20, pattern=_PHONE)
+
+
+CITIZEN_KINDS = (
+    SubmissionKind.ASPIRASI,
+    SubmissionKind.PENGADUAN,
+    SubmissionKind.PERMINTAAN_INFORMASI,
+    SubmissionKind.APRESIASI,
+)
+
+
+class SubmissionIn(_Body):
+    kind: SubmissionKind
+    unit_code: str | None = Field(
+        default=None, max_length=50, description="The unit concerned; null for 'tidak tahu'."
+    )
+    title: Title
+    text: Text
+    privacy: Privacy = Privacy.RAHASIA
+    reporter_name: str | None = Field(
+        default=None, max_length=100, description="Shown to staff only when `publik`."
+    )
+    location: Location | None = None
+    contact: Contact | None = None
+    photos: list[Photo] = Field(default_factory=list, max_length=3)
+    website: str | None = Field(
+        default=None, max_length=200, description="Leave empty (a trap for bots)."
+    )
+
+    @model_validator(mode="after")
+    def _citizen_kind(self) -> Self:
+        if self.kind not in CITIZEN_KINDS:
+            raise ValueError("kind must be aspirasi, pengaduan, permintaan_informasi or apresiasi")
+        return self
+
+
+class MessageIn(_Body):
+    text: Text
+
+
+class ReopenIn(_Body):
+    reason: Note
+
+
+class RatingIn(_Body):
+    rating: int = Field(ge=1, le=5)
+
+
+class ConfirmIn(_Body):
+    rating: int | None = Field(default=None, ge=1, le=5)
+
+
+class VerifyIn(_Body):
+    privacy: Privacy | None = Field(default=None, description="Stricter only.")
+
+
+class RouteIn(_Body):
+    unit_code: str = Field(min_length=1, max_length=50)
+    privacy: Privacy | None = Field(default=None, description="Stricter only.")
+
+
+class ReasonIn(_Body):
+    reason: Note
+
+
+class ReferIn(_Body):
+    referral: Note
+
+
+class WordsIn(_Body):
+    text: Words
+
+
+class OrganisationIn(_Body):
+    name: str = Field(min_length=2, max_length=200)
+    count: int = Field(ge=0, le=10_000)
+
+
+class ForumIn(_Body):
+    unit_code: str | None = Field(default=None, max_length=50, description="Null: city-wide.")
+    held_on: dt.date
+    place: str = Field(min_length=3, max_length=200)
+    organisations: list[OrganisationIn] = Field(default_factory=list, max_length=100)
+    participant_count: int = Field(ge=0, le=100_000)
+
+
+class MinutesIn(_Body):
+    minutes: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=10, max_length=50_000)
+    ]
+
+
+class ForumFollowUpIn(_Body):
+    unit_code: str = Field(min_length=1, max_length=50)
+    title: Title
+    text: Text
+    due_on: dt.date
