@@ -8,7 +8,6 @@ from datetime import UTC, date, datetime, timedelta
 
 import httpx
 import pytest
-from alembic.script import ScriptDirectory
 from asn_schemas.kinerja import (
     AppraisalFinalizedV1,
     AppraisalSubmittedV1,
@@ -452,7 +451,7 @@ async def test_0003_upgrades_a_read_model_of_agreed_skps(gateway):
     """A database migrated before 0003 (SKPs only agreed ones) keeps its rows as `approved`
     and ends with the columns a fresh migration or a rebuild makes."""
     from gateway.main import MIGRATIONS
-    from servicekit.migrations import alembic_config, upgrade_async
+    from servicekit.migrations import upgrade_async
 
     url = gateway.settings.database_url.get_secret_value()
     db = Database(url, pool_size=1)
@@ -489,8 +488,6 @@ async def test_0003_upgrades_a_read_model_of_agreed_skps(gateway):
             )
             assert status.scalar() == "approved"
             version = await conn.execute(text("SELECT version_num FROM alembic_version"))
-            # The newest revision: 0003 was applied on the way there.
-            head = ScriptDirectory.from_config(alembic_config(MIGRATIONS, url)).get_current_head()
-            assert version.scalar() == head
+            assert version.scalar() == "0003"
     finally:
         await db.dispose()
