@@ -35,6 +35,14 @@ ROUTES: dict[str, str] = {
     "appraisals": "kinerja",
     "feedback": "kinerja",
     "distribution": "kinerja",
+    "institutions": "pelatihan",
+    "programs": "pelatihan",
+    "enrollments": "pelatihan",
+    "learning-records": "pelatihan",
+    "jp": "pelatihan",
+    "training-budgets": "pelatihan",
+    "training-needs": "pelatihan",
+    "recommendations": "pelatihan",
 }
 SUB_ROUTES: dict[tuple[str, str], str] = {
     ("units", "organisation-predikat"): "kinerja",
