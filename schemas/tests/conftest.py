@@ -390,6 +390,7 @@ def pelatihan_samples() -> list[EventPayload]:
             jp=10,
             verifier_nip=SUPERVISOR,
         ),
+        t.LearningRecordRejectedV1(record_id=enrollment, nip=NIP, rejected_by=SUPERVISOR),
         t.NeedIdentifiedV1(
             need_id=enrollment,
             nip=NIP,

@@ -29,6 +29,7 @@ class GatewaySettings(ServiceSettings):
     pegawai_topic: str = "pegawai.events"
     presensi_topic: str = "presensi.events"
     kinerja_topic: str = "kinerja.events"
+    pelatihan_topic: str = "pelatihan.events"
     consumer_group: str = "gateway"
     projection: Literal["inline", "separate"] = Field(
         default="inline",
@@ -55,6 +56,7 @@ class GatewaySettings(ServiceSettings):
             "pegawai": self.pegawai_topic,
             "presensi": self.presensi_topic,
             "kinerja": self.kinerja_topic,
+            "pelatihan": self.pelatihan_topic,
         }
 
     @property

@@ -47,7 +47,7 @@ ROUTES: dict[str, str] = {
 SUB_ROUTES: dict[tuple[str, str], str] = {
     ("units", "organisation-predikat"): "kinerja",
 }
-READ_MODEL_SOURCES = ("pegawai", "presensi", "kinerja")
+READ_MODEL_SOURCES = ("pegawai", "presensi", "kinerja", "pelatihan")
 """Services whose events the read model holds: a view is stale while one of them is down."""
 
 

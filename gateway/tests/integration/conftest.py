@@ -31,12 +31,16 @@ def gateway_settings(new_database, new_topic, kafka_bootstrap, dev_keys) -> Call
             "pegawai_topic": await new_topic("pegawai"),
             "presensi_topic": await new_topic("presensi"),
             "kinerja_topic": await new_topic("kinerja"),
+            "pelatihan_topic": await new_topic("pelatihan"),
             "consumer_group": new_group(),
             "lag_poll_interval_s": 0.3,
             "health_poll_interval_s": 0.3,
             "log_json": False,
         }
         values.update(overrides)
+        if "kinerja_url" in overrides and "pelatihan_url" not in overrides:
+            # Tests written before pelatihan joined say where kinerja is: pelatihan is there too.
+            values["pelatihan_url"] = overrides["kinerja_url"]
         return GatewaySettings(**values)
 
     return make

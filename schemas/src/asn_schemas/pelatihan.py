@@ -78,6 +78,9 @@ class BudgetLine(ContractModel):
     allocated: int = Field(ge=0)
     committed: int = Field(ge=0)
     spent: int = Field(ge=0)
+    version: int | None = Field(
+        default=None, ge=1, description="Increases with every change of the line: newest wins."
+    )
 
 
 class ProgramPublishedV1(EventPayload):
@@ -253,6 +256,16 @@ class LearningRecordSubmittedV1(EventPayload):
     verifier_nip: Nip | None
 
 
+class LearningRecordRejectedV1(EventPayload):
+    """The supervisor did not accept a learning record (the note stays in pelatihan)."""
+
+    event_type = "pelatihan.learning_record.rejected.v1"
+
+    record_id: UUID
+    nip: Nip
+    rejected_by: Nip
+
+
 class NeedIdentifiedV1(EventPayload):
     """A finalized appraisal showed a training need (a suggestion, never an enrolment)."""
 
@@ -291,6 +304,7 @@ PELATIHAN_EVENTS: tuple[type[EventPayload], ...] = (
     EnrollmentNotCompletedV1,
     TrainingCompletedV1,
     LearningRecordSubmittedV1,
+    LearningRecordRejectedV1,
     NeedIdentifiedV1,
     BudgetAllocatedV1,
 )

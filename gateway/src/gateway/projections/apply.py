@@ -26,7 +26,7 @@ from sqlalchemy import update as sql_update
 from sqlalchemy.dialects.postgresql import insert
 
 from gateway.models import applied_offset
-from gateway.projections import kinerja, pegawai, presensi
+from gateway.projections import kinerja, pegawai, pelatihan, presensi
 from gateway.projections.common import Executor, Projection, Write
 from gateway.settings import GatewaySettings
 
@@ -34,6 +34,7 @@ PROJECTIONS: dict[str, Projection] = {
     **pegawai.PROJECTIONS,
     **presensi.PROJECTIONS,
     **kinerja.PROJECTIONS,
+    **pelatihan.PROJECTIONS,
 }
 HANDLED_TYPES = frozenset(PROJECTIONS)
 

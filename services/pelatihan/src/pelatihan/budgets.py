@@ -21,6 +21,7 @@ def line_of(b: TrainingBudget) -> BudgetLine:
         allocated=b.allocated,
         committed=b.committed,
         spent=b.spent,
+        version=b.version,
     )
 
 

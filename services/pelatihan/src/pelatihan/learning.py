@@ -6,7 +6,11 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
-from asn_schemas.pelatihan import CompletionSource, LearningRecordSubmittedV1
+from asn_schemas.pelatihan import (
+    CompletionSource,
+    LearningRecordRejectedV1,
+    LearningRecordSubmittedV1,
+)
 from servicekit.problems import check_if_match, conflict, forbidden, invalid, not_found
 from servicekit.uow import UnitOfWork
 
@@ -81,6 +85,11 @@ async def verify(uow: UnitOfWork, r: LearningRecord, body: VerifyIn) -> None:
     r.verified_by, r.verified_at, r.note = who.sub, datetime.now(UTC), body.note
     r.version += 1
     if not body.accept:
+        uow.add_event(
+            LearningRecordRejectedV1(record_id=r.id, nip=r.nip, rejected_by=who.sub),
+            subject=r.nip,
+            sequence=await store.next_sequence(uow.session, r.nip),
+        )
         return
     emp = await store.employee(uow.session, r.nip)
     training = enrollments.Training(

@@ -164,5 +164,20 @@ async def test_learning_records_count_once_the_supervisor_verifies(office: Servi
     assert ok.json()["status"] == "verified"
     jp = (await office.call("GET", f"/jp/{STAFF}?year=2026", as_=MID)).json()
     assert (jp["jp"], jp["non_klasikal"]) == (10, 10)
+    second = await office.call(
+        "POST", "/learning-records", {**body, "title": "Coaching"}, as_=STAFF
+    )
+    no = await office.call(
+        "POST", f"/learning-records/{second.json()['id']}/verify", {"accept": False}, as_=MID
+    )
+    assert no.json()["status"] == "rejected"
+    assert (await office.call("GET", f"/jp/{STAFF}?year=2026", as_=STAFF)).json()["jp"] == 10
+    events = await office.events(4)
+    assert [e["type"].split(".", 1)[1] for e in events if e["_key"] == STAFF] == [
+        "learning_record.submitted.v1",
+        "training.completed.v1",
+        "learning_record.submitted.v1",
+        "learning_record.rejected.v1",
+    ]
     klasikal = await office.call("POST", "/learning-records", {**body, "kind": "bimtek"}, as_=STAFF)
     assert (klasikal.status_code, klasikal.json()["code"]) == (422, "klasikal_not_self_recorded")
