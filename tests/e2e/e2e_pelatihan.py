@@ -24,14 +24,20 @@ async def published_program(portal: Portal, **overrides: Any) -> dict[str, Any]:
         },
     )
     assert inst.status_code == 201, inst.text
+    # Within this year when it can be, so that its JP show in this year's views.
     start = today + timedelta(days=14)
+    if start.year != today.year:
+        start = today + timedelta(days=1)
+    end = start + timedelta(days=2)
+    if end.year != start.year:
+        end = start
     body = {
         "title": "Bimtek Manajemen Kinerja",
         "kind": "bimtek",
         "institution_id": inst.json()["id"],
         "jp": 24,
         "start": start.isoformat(),
-        "end": (start + timedelta(days=2)).isoformat(),
+        "end": end.isoformat(),
         "place": "Gedung Pusat Kebudayaan Sawahlunto",
         "quota": 20,
         "cost_per_participant": 1_500_000,

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from e2e_kinerja import agreed_skp, annual_appraisal, me
+from e2e_kinerja import agreed_skp, annual_appraisal, in_inbox, me
 from e2e_pelatihan import budget, enrolled, published_program
 from e2e_testkit import new_nip, new_unit_code, today_wib
 
@@ -25,25 +25,22 @@ async def test_a_poor_appraisal_leads_to_training_that_counts_towards_twenty_jp(
 
     skp = await agreed_skp(portal, staff, boss, 2025)
     await annual_appraisal(portal, skp, boss, "di_bawah_ekspektasi")
-    recs = await portal.until(
-        "GET",
-        f"/api/recommendations/{staff}",
-        lambda r: r.status_code == 200 and r.json()["programs"],
-        "a recommendation from the appraisal",
-        as_=me(staff),
+    profile = await portal.profile(
+        staff,
+        lambda p: bool(p["pelatihan"]["recommendations"]),
+        "the training need's recommendation on the profile",
     )
-    assert recs.json()["needs"] == ["hasil_kerja"]
+    assert profile["pelatihan"]["needs"] == ["hasil_kerja"]
+    assert [p["program_id"] for p in profile["pelatihan"]["recommendations"]] == [program["id"]]
+    recs = await portal.call("GET", f"/api/recommendations/{staff}", as_=me(staff))
     assert [p["id"] for p in recs.json()["programs"]] == [program["id"]]
 
     enrolment = await enrolled(portal, program["id"], staff)
     assert (enrolment["status"], enrolment["approver_nip"]) == ("requested", boss)
-    waiting = await portal.call("GET", "/api/enrollments?approver=me", as_=me(boss))
-    assert [e["id"] for e in waiting.json()["items"]] == [enrolment["id"]]
-    path = f"/api/enrollments/{enrolment['id']}/decision"
-    assert (
-        await portal.call("POST", path, {"decision": "approve"}, as_=me(boss))
-    ).status_code == 200
-    final = await portal.call("POST", path, {"decision": "approve"})
+    item = await in_inbox(portal, boss, "enrollment", "enrollment_id", enrolment["id"])
+    first = await portal.call("POST", item["action"], {"decision": "approve"}, as_=me(boss))
+    assert first.json()["status"] == "supervisor_approved", first.text
+    final = await portal.call("POST", item["action"], {"decision": "approve"})
     assert final.json()["status"] == "approved", final.text
 
     assert (await portal.call("POST", f"/api/programs/{program['id']}/start")).status_code == 200
@@ -58,6 +55,20 @@ async def test_a_poor_appraisal_leads_to_training_that_counts_towards_twenty_jp(
     assert (jp["jp"], jp["shortfall"]) == (24, 0)
     compliance = (await portal.call("GET", f"/api/jp?unit={unit}&year={jp_year}")).json()
     assert (compliance["staff"], compliance["compliant"], compliance["compliance"]) == (2, 1, 0.5)
+    if jp_year == today_wib().year:  # the read model's views count this year's JP
+        profile = await portal.profile(
+            staff, lambda p: p["pelatihan"]["jp"] == 24, "JP on the profile"
+        )
+        assert [c["certificate_number"] for c in profile["pelatihan"]["certificates"]] == [
+            "STTPP-12/BIMTEK/2026"
+        ]
+        dashboard = await portal.until(
+            "GET",
+            f"/api/units/{unit}/dashboard",
+            lambda r: r.json()["pelatihan"]["jp_compliance"]["compliant"] == 1,
+            "the unit's JP compliance on the dashboard",
+        )
+        assert dashboard.json()["pelatihan"]["jp_compliance"]["share"] == 0.5
     line = (await portal.call("GET", f"/api/training-budgets/{unit}/{year}")).json()
     assert (line["spent"], line["remaining"]) == (1_500_000, 8_500_000)
 
