@@ -9,6 +9,7 @@ in supervisors' and BKPSDM's inboxes. A second run finds the institutions and do
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
 from functools import partial
@@ -34,6 +35,7 @@ from pelatihan.domain.programs import Action
 from pelatihan.models import Employee, Institution, Unit
 from pelatihan.settings import PelatihanSettings
 
+PARALLEL_OPDS = 4  # OPDs loaded at once: their rows never overlap
 BKPSDM = Identity(sub="system:demo-seed", roles=frozenset({Role.BKPSDM.value}))
 T = TypeVar("T")
 
@@ -165,36 +167,45 @@ async def _learning(
     """MOOC certificates this year: everyone in a third of the OPDs reaches 20 JP, half
     of the staff in another third; some records still wait for the supervisor."""
     done = date(today.year, max(today.month - 2, 1), 3)
-    count = 0
-    for i, opd in enumerate(opds):
-        for j, e in enumerate(by_opd.get(opd.code, [])):
-            mode = i % 3
-            jp = 24 if mode == 0 or (mode == 1 and j % 2 == 0) else (8 if j % 5 == 0 else 0)
-            if jp == 0 or not e.supervisor_nip:
-                continue
-            body = LearningRecordIn(
-                title="MOOC Literasi Digital dan Pelayanan Publik"
-                if jp == 24
-                else "Coaching Penyusunan Laporan Kinerja",
-                kind="e_learning" if jp == 24 else "coaching",
-                provider="ASN Unggul (LAN)" if jp == 24 else None,
-                jp=jp,
-                start=done - timedelta(days=20),
-                end=done,
-                certificate_number=f"ELN-{today.year}-{count + 1:05d}" if jp == 24 else None,
-                competencies=["berorientasi_pelayanan", "adaptif"],
-            )
-            record = await seed.run(person(e.nip), partial(learning.submit, body=body))
-            count += 1
-            if mode == 2 and j % 10 == 0:
-                continue  # waits in the supervisor's inbox
+    gate = asyncio.Semaphore(PARALLEL_OPDS)
 
-            async def verify(uow: UnitOfWork, rid: Any = record.id) -> None:
-                found = await learning.load(uow, rid, None)
-                await learning.verify(uow, found, VerifyIn(accept=True))
+    async def opd_records(i: int, opd: Unit) -> int:
+        count = 0
+        async with gate:
+            for j, e in enumerate(by_opd.get(opd.code, [])):
+                mode = i % 3
+                jp = 24 if mode == 0 or (mode == 1 and j % 2 == 0) else (8 if j % 5 == 0 else 0)
+                if jp == 0 or not e.supervisor_nip:
+                    continue
+                body = LearningRecordIn(
+                    title="MOOC Literasi Digital dan Pelayanan Publik"
+                    if jp == 24
+                    else "Coaching Penyusunan Laporan Kinerja",
+                    kind="e_learning" if jp == 24 else "coaching",
+                    provider="ASN Unggul (LAN)" if jp == 24 else None,
+                    jp=jp,
+                    start=done - timedelta(days=20),
+                    end=done,
+                    certificate_number=f"ELN-{today.year}-{opd.code}-{j + 1:04d}"
+                    if jp == 24
+                    else None,
+                    competencies=["berorientasi_pelayanan", "adaptif"],
+                )
+                record = await seed.run(person(e.nip), partial(learning.submit, body=body))
+                count += 1
+                if mode == 2 and j % 10 == 0:
+                    continue  # waits in the supervisor's inbox
+                accept = partial(_verify, record_id=record.id)
+                await seed.run(person(e.supervisor_nip), accept)
+        return count
 
-            await seed.run(person(e.supervisor_nip), verify)
-    return count
+    done_counts = await asyncio.gather(*(opd_records(i, opd) for i, opd in enumerate(opds)))
+    return sum(done_counts)
+
+
+async def _verify(uow: UnitOfWork, record_id: Any) -> None:
+    found = await learning.load(uow, record_id, None)
+    await learning.verify(uow, found, VerifyIn(accept=True))
 
 
 async def _bimtek(
