@@ -38,9 +38,10 @@ def gateway_settings(new_database, new_topic, kafka_bootstrap, dev_keys) -> Call
             "log_json": False,
         }
         values.update(overrides)
-        if "kinerja_url" in overrides and "pelatihan_url" not in overrides:
-            # Tests written before pelatihan joined say where kinerja is: pelatihan is there too.
-            values["pelatihan_url"] = overrides["kinerja_url"]
+        if "pegawai_url" in overrides and "pelatihan_url" not in overrides:
+            # Tests written before pelatihan joined name the others' places: pelatihan is up
+            # (where pegawai is) unless a test says otherwise.
+            values["pelatihan_url"] = overrides["pegawai_url"]
         return GatewaySettings(**values)
 
     return make
