@@ -159,6 +159,7 @@ def samples(unit: UnitSnapshot, employee: EmployeeSnapshot) -> dict[str, EventPa
     items.extend(presensi_samples())
     items.extend(aspirasi_samples())
     items.extend(kinerja_samples())
+    items.extend(pelatihan_samples())
     return {item.event_type: item for item in items}
 
 
@@ -427,4 +428,99 @@ def aspirasi_samples() -> list[EventPayload]:
             average_rating=4.2,
             computed_at=at,
         ),
+    ]
+
+
+def pelatihan_samples() -> list[EventPayload]:
+    """One valid payload of every pelatihan event type."""
+    from asn_schemas import pelatihan as t
+
+    program = UUID("0190c0a0-8888-7000-8000-000000000008")
+    enrollment = UUID("0190c0a0-9999-7000-8000-000000000009")
+    budget = t.BudgetLine(
+        unit_code="BKPSDM", year=2025, allocated=50_000_000, committed=3_500_000, spent=0
+    )
+    common = {"enrollment_id": enrollment, "program_id": program, "nip": NIP}
+    return [
+        t.ProgramPublishedV1(
+            program_id=program,
+            title="PKA Angkatan I",
+            kind=t.ProgramKind.PKA,
+            klasikal=True,
+            jp=240,
+            start=date(2025, 5, 5),
+            end=date(2025, 8, 29),
+            institution_id=UUID("0190c0a0-aaaa-7000-8000-00000000000a"),
+            institution_name="BPSDM Provinsi Sumatera Barat",
+            quota=30,
+            cost_per_participant=3_500_000,
+            competencies=("kepemimpinan", "akuntabel"),
+            online=False,
+            place="Padang",
+        ),
+        t.ProgramCancelledV1(
+            program_id=program, reason="Narasumber berhalangan", released_enrollments=2
+        ),
+        t.EnrollmentRequestedV1(
+            **common,
+            program_title="PKA Angkatan I",
+            kind=t.ProgramKind.PKA,
+            jp=240,
+            start=date(2025, 5, 5),
+            end=date(2025, 8, 29),
+            unit_code="BKPSDM",
+            origin=t.EnrollmentOrigin.SELF,
+            requested_by=NIP,
+            approver_nip=SUPERVISOR,
+            cost=3_500_000,
+            waitlisted=False,
+        ),
+        t.EnrollmentApprovedV1(
+            **common,
+            stage=t.ApprovalStage.BKPSDM,
+            approved_by=SUPERVISOR,
+            final=True,
+            budget=budget,
+        ),
+        t.EnrollmentRejectedV1(**common, stage=t.ApprovalStage.SUPERVISOR, rejected_by=SUPERVISOR),
+        t.EnrollmentWithdrawnV1(**common, reason=t.WithdrawalReason.SELF, budget=budget),
+        t.EnrollmentNotCompletedV1(**common, reason="Tidak memenuhi kehadiran", budget=budget),
+        t.TrainingCompletedV1(
+            completion_id=enrollment,
+            source=t.CompletionSource.PROGRAM,
+            nip=NIP,
+            unit_code="BKPSDM",
+            program_id=program,
+            title="PKA Angkatan I",
+            kind=t.ProgramKind.PKA,
+            klasikal=True,
+            jp=240,
+            institution="BPSDM Provinsi Sumatera Barat",
+            certificate_number="STTPP-001/PKA/2025",
+            start=date(2025, 5, 5),
+            end=date(2025, 8, 29),
+            competencies=("kepemimpinan",),
+            budget=budget,
+        ),
+        t.LearningRecordSubmittedV1(
+            record_id=enrollment,
+            nip=NIP,
+            title="MOOC ASN",
+            kind=t.ProgramKind.E_LEARNING,
+            jp=10,
+            verifier_nip=SUPERVISOR,
+        ),
+        t.LearningRecordRejectedV1(record_id=enrollment, nip=NIP, rejected_by=SUPERVISOR),
+        t.NeedIdentifiedV1(
+            need_id=enrollment,
+            nip=NIP,
+            year=2024,
+            predikat="butuh_perbaikan",
+            competency="hasil_kerja",
+            appraisal_id=UUID("0190c0a0-4444-7000-8000-000000000004"),
+            unit_code="BKPSDM",
+            recommended_program_ids=(program,),
+            identified_at=datetime(2025, 1, 20, 3, 0, tzinfo=UTC),
+        ),
+        t.BudgetAllocatedV1(unit_id=UNIT_ID, budget=budget, allocated_by=SUPERVISOR),
     ]

@@ -21,7 +21,7 @@ from servicekit.testing import read_topic_events as read_topic
 
 WIB = ZoneInfo("Asia/Jakarta")
 BKPSDM_NIP = "197001011995031001"
-SERVICES = ("pegawai", "presensi", "kinerja", "aspirasi", "gateway", "projector")
+SERVICES = ("pegawai", "presensi", "kinerja", "pelatihan", "aspirasi", "gateway", "projector")
 """As `make run` starts them: modules and settings from deploy/local/services.toml."""
 
 
@@ -67,6 +67,11 @@ class Suite:
         if spec.name == "pegawai":
             env["ASN_EVENTS_TOPIC"] = self.topic("pegawai")
             env["ASN_KINERJA_TOPIC"] = self.topic("kinerja")
+            env["ASN_PELATIHAN_TOPIC"] = self.topic("pelatihan")
+        elif spec.name == "pelatihan":
+            env["ASN_EVENTS_TOPIC"] = self.topic("pelatihan")
+            env["ASN_PEGAWAI_TOPIC"] = self.topic("pegawai")
+            env["ASN_KINERJA_TOPIC"] = self.topic("kinerja")
         elif spec.name in ("presensi", "kinerja"):
             env["ASN_EVENTS_TOPIC"] = self.topic(spec.name)
             env["ASN_PEGAWAI_TOPIC"] = self.topic("pegawai")
@@ -82,6 +87,7 @@ class Suite:
             env["ASN_PRESENSI_TOPIC"] = self.topic("presensi")
             env["ASN_KINERJA_TOPIC"] = self.topic("kinerja")
             env["ASN_ASPIRASI_TOPIC"] = self.topic("aspirasi")
+            env["ASN_PELATIHAN_TOPIC"] = self.topic("pelatihan")
             env["ASN_HEALTH_POLL_INTERVAL_S"] = "0.5"
             env["ASN_LAG_POLL_INTERVAL_S"] = "0.5"
             env["ASN_UPSTREAM_TIMEOUT_S"] = "15"
@@ -94,7 +100,7 @@ class Suite:
         }
         self.stack.postgres.create_databases(list(databases.values()))
         self.stack.kafka.create_topics(
-            {self.topic(s): 3 for s in ("pegawai", "presensi", "kinerja", "aspirasi")}
+            {self.topic(s): 3 for s in ("pegawai", "presensi", "kinerja", "pelatihan", "aspirasi")}
         )
         taken: set[int] = set()
         for name in SERVICES:

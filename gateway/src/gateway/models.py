@@ -279,6 +279,112 @@ complaint_signal = Table(
     Column("computed_at", DateTime(timezone=True), nullable=False),
 )
 
+training_program = Table(
+    "training_program",
+    metadata,
+    Column("program_id", UUID(as_uuid=True), primary_key=True),
+    Column("title", Text, nullable=False),
+    Column("kind", Text, nullable=False),
+    Column("jp", Integer, nullable=False),
+    Column("start", Date, nullable=False),
+    Column("end", Date, nullable=False),
+    Column("institution_name", Text, nullable=False),
+    Column("competencies", JSONB, nullable=False),
+    Column("status", Text, nullable=False, comment="published/cancelled"),
+    _now(),
+)
+
+training_enrollment = Table(
+    "training_enrollment",
+    metadata,
+    Column("enrollment_id", UUID(as_uuid=True), primary_key=True),
+    Column("program_id", UUID(as_uuid=True), nullable=False),
+    Column("nip", Text, nullable=False),
+    Column("unit_code", Text, nullable=False),
+    Column("title", Text, nullable=False),
+    Column("kind", Text, nullable=False),
+    Column("jp", Integer, nullable=False),
+    Column("start", Date, nullable=False),
+    Column("end", Date, nullable=False),
+    Column(
+        "status",
+        Text,
+        nullable=False,
+        comment="requested/supervisor_approved/approved/rejected/withdrawn/completed/not_completed",
+    ),
+    Column("approver_nip", Text, comment="The supervisor who decides first, while requested"),
+    Column("waitlisted", Boolean, nullable=False),
+    Column("requested_at", DateTime(timezone=True), nullable=False),
+    _now(),
+    Index("ix_training_enrollment_nip", "nip"),
+    Index("ix_training_enrollment_waiting", "status", "approver_nip"),
+)
+
+training_credit = Table(
+    "training_credit",
+    metadata,
+    Column("completion_id", UUID(as_uuid=True), primary_key=True),
+    Column("nip", Text, nullable=False),
+    Column("unit_code", Text),
+    Column("title", Text, nullable=False),
+    Column("kind", Text, nullable=False),
+    Column("klasikal", Boolean, nullable=False),
+    Column("jp", Integer, nullable=False),
+    Column("start", Date, nullable=False),
+    Column("end", Date, nullable=False),
+    Column("institution", Text),
+    Column("certificate_number", Text),
+    Index("ix_training_credit_nip", "nip", "end"),
+)
+
+training_need = Table(
+    "training_need",
+    metadata,
+    Column("need_id", UUID(as_uuid=True), primary_key=True),
+    Column("nip", Text, nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("competency", Text, nullable=False),
+    Column("predikat", Text, nullable=False),
+    Column("addressed", Boolean, nullable=False),
+    Column("identified_at", DateTime(timezone=True), nullable=False),
+    Index("ix_training_need_nip", "nip"),
+)
+
+learning_record = Table(
+    "learning_record",
+    metadata,
+    Column("record_id", UUID(as_uuid=True), primary_key=True),
+    Column("nip", Text, nullable=False),
+    Column("title", Text, nullable=False),
+    Column("kind", Text, nullable=False),
+    Column("jp", Integer, nullable=False),
+    Column("verifier_nip", Text),
+    Column("state", Text, nullable=False, comment="pending/verified/rejected"),
+    _now(),
+    Index("ix_learning_record_waiting", "verifier_nip", postgresql_where=text("state = 'pending'")),
+)
+
+training_budget = Table(
+    "training_budget",
+    metadata,
+    Column("unit_code", Text, primary_key=True),
+    Column("year", Integer, primary_key=True),
+    Column("allocated", BigInteger, nullable=False),
+    Column("committed", BigInteger, nullable=False),
+    Column("spent", BigInteger, nullable=False),
+    Column("version", Integer, comment="pelatihan's version of the line: the newest wins"),
+    _now(),
+)
+
+PELATIHAN_TABLES = (
+    training_program,
+    training_enrollment,
+    training_credit,
+    training_need,
+    learning_record,
+    training_budget,
+)
+
 applied_offset = Table(
     "applied_offset",
     metadata,

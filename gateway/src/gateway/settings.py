@@ -30,6 +30,7 @@ class GatewaySettings(ServiceSettings):
     presensi_topic: str = "presensi.events"
     kinerja_topic: str = "kinerja.events"
     aspirasi_topic: str = "aspirasi.events"
+    pelatihan_topic: str = "pelatihan.events"
     consumer_group: str = "gateway"
     projection: Literal["inline", "separate"] = Field(
         default="inline",
@@ -68,6 +69,7 @@ class GatewaySettings(ServiceSettings):
             "presensi": self.presensi_topic,
             "kinerja": self.kinerja_topic,
             "aspirasi": self.aspirasi_topic,
+            "pelatihan": self.pelatihan_topic,
         }
 
     @property

@@ -43,13 +43,21 @@ ROUTES: dict[str, str] = {
     "submissions": "aspirasi",
     "forums": "aspirasi",
     "signals": "aspirasi",
+    "institutions": "pelatihan",
+    "programs": "pelatihan",
+    "enrollments": "pelatihan",
+    "learning-records": "pelatihan",
+    "jp": "pelatihan",
+    "training-budgets": "pelatihan",
+    "training-needs": "pelatihan",
+    "recommendations": "pelatihan",
 }
 PUBLIC_SERVICE = "aspirasi"
 """`/api/public/…` (citizens, no token) goes to this service's `/public/…`."""
 SUB_ROUTES: dict[tuple[str, str], str] = {
     ("units", "organisation-predikat"): "kinerja",
 }
-READ_MODEL_SOURCES = ("pegawai", "presensi", "kinerja")
+READ_MODEL_SOURCES = ("pegawai", "presensi", "kinerja", "pelatihan")
 """Services whose events a profile holds: it is stale while one of them is down. Views that
 read aspirasi's tickets too (inbox, unit dashboard) name their sources themselves."""
 

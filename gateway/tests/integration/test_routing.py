@@ -64,12 +64,17 @@ async def test_a_command_reaches_the_owner_with_token_request_id_and_trace(gatew
         ("submissions", "aspirasi"),
         ("forums", "aspirasi"),
         ("signals", "aspirasi"),
+        ("enrollments", "pelatihan"),
     ],
 )
 async def test_every_resource_has_its_owner(gateway_settings, token_for, resource, service):
     dead = f"http://127.0.0.1:{free_port()}"
     settings = await gateway_settings(
-        pegawai_url=dead, presensi_url=dead, kinerja_url=dead, aspirasi_url=dead
+        pegawai_url=dead,
+        presensi_url=dead,
+        kinerja_url=dead,
+        aspirasi_url=dead,
+        pelatihan_url=dead,
     )
     await asyncio.to_thread(migrate, settings)
     app = create_app(settings)

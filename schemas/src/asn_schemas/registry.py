@@ -7,6 +7,7 @@ from asn_schemas.base import EventPayload
 from asn_schemas.envelope import Envelope
 from asn_schemas.kinerja import KINERJA_EVENTS
 from asn_schemas.pegawai import PEGAWAI_EVENTS
+from asn_schemas.pelatihan import PELATIHAN_EVENTS
 from asn_schemas.presensi import PRESENSI_EVENTS
 
 
@@ -20,7 +21,7 @@ def _index(models: tuple[type[EventPayload], ...]) -> dict[str, type[EventPayloa
 
 
 EVENT_TYPES: dict[str, type[EventPayload]] = _index(
-    PEGAWAI_EVENTS + KINERJA_EVENTS + PRESENSI_EVENTS + ASPIRASI_EVENTS
+    PEGAWAI_EVENTS + KINERJA_EVENTS + PRESENSI_EVENTS + ASPIRASI_EVENTS + PELATIHAN_EVENTS
 )
 
 

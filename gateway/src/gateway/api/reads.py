@@ -12,7 +12,7 @@ from servicekit.identity import Role
 from servicekit.problems import invalid, not_found
 
 from gateway import access
-from gateway.api import aspirasi_views, kinerja_views, queries
+from gateway.api import aspirasi_views, kinerja_views, pelatihan_views, queries
 from gateway.state import State
 from gateway.upstream import READ_MODEL_SOURCES
 from gateway.workdays import attendance_status, non_working_day
@@ -41,6 +41,7 @@ async def profile(nip: str, who: CurrentIdentity, state: State) -> dict[str, Any
             # answer 404 for absent records: so do we (no personal data in it).
             raise not_found("employee", f"Pegawai {nip}")
         await access.check_profile(conn, who, nip, row["unit_code"])
+        pelatihan = await pelatihan_views.profile_section(conn, nip, today)
     history: dict[str, list[dict[str, Any]]] = {}
     for item in row["history"]:
         field = item.pop("field")
@@ -77,6 +78,7 @@ async def profile(nip: str, who: CurrentIdentity, state: State) -> dict[str, Any
         "leave_balances": row["balances"],
         "open_requests": row["open_requests"],
         "kinerja": kinerja_views.profile_section(row["skps"], row["predikat"], row["feedback"]),
+        "pelatihan": pelatihan,
         "updated_at": row["updated_at"],
         "freshness": state.freshness(),
     }
@@ -104,6 +106,7 @@ async def unit_dashboard(code: str, who: CurrentIdentity, state: State) -> dict[
         retiring = await conn.fetch(queries.RETIREMENTS, code, today, until)
         distribution = await kinerja_views.predikat_distribution(conn, code)
         complaints = await aspirasi_views.complaint_figures(conn, code)
+        training = await pelatihan_views.unit_section(conn, code, today)
     return {
         "unit": dict(unit),
         "headcount": {"total": sum(headcount["status"].values()), **headcount},
@@ -115,6 +118,7 @@ async def unit_dashboard(code: str, who: CurrentIdentity, state: State) -> dict[
         "pending_leave_decisions": [dict(r) for r in pending],
         "retirements_next_12_months": [dict(r) for r in retiring],
         "predikat_distribution": distribution,
+        "pelatihan": training,
         "complaints": complaints,
         "freshness": state.freshness((*READ_MODEL_SOURCES, "aspirasi")),
     }
@@ -128,20 +132,23 @@ async def inbox(
 ) -> dict[str, Any]:
     """What waits for the caller's decision: leave requests of those who report to them
     (and, for BKPSDM, requests forwarded to BKPSDM), SKPs to agree, appraisals to rate,
-    and tickets: the coordinator's to verify or route, a unit's to follow up or answer,
-    escalations first."""
+    enrolments to decide and learning records to verify, and tickets: the coordinator's to
+    verify or route, a unit's to follow up or answer, escalations first."""
     async with state.read_pool.acquire() as conn:
         rows = await conn.fetch(queries.INBOX, who.sub, who.has_role(Role.BKPSDM), limit)
         skps = await kinerja_views.skps_to_agree(conn, who.sub, limit)
         appraisals = await kinerja_views.appraisals_to_rate(conn, who.sub, limit)
+        training = await pelatihan_views.inbox_items(
+            conn, who.sub, who.has_role(Role.BKPSDM), limit
+        )
         tickets = await aspirasi_views.inbox_items(conn, who, limit)
     items = [
         {"kind": "leave_request", "action": f"/api/leave-requests/{r['request_id']}", **dict(r)}
         for r in rows
     ]
     return {
-        "items": items + skps + appraisals + tickets,
-        "freshness": state.freshness(("presensi", "kinerja", "aspirasi")),
+        "items": items + skps + appraisals + training + tickets,
+        "freshness": state.freshness(("presensi", "kinerja", "pelatihan", "aspirasi")),
     }
 
 

@@ -30,7 +30,7 @@ from sqlalchemy import update as sql_update
 from sqlalchemy.dialects.postgresql import ARRAY, UUID, insert
 
 from gateway.models import applied_event, applied_offset
-from gateway.projections import aspirasi, kinerja, pegawai, presensi
+from gateway.projections import aspirasi, kinerja, pegawai, pelatihan, presensi
 from gateway.projections.common import Executor, Projection, Write
 from gateway.settings import GatewaySettings
 
@@ -39,6 +39,7 @@ PROJECTIONS: dict[str, Projection] = {
     **presensi.PROJECTIONS,
     **kinerja.PROJECTIONS,
     **aspirasi.PROJECTIONS,
+    **pelatihan.PROJECTIONS,
 }
 HANDLED_TYPES = frozenset(PROJECTIONS)
 

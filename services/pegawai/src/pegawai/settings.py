@@ -14,6 +14,10 @@ class PegawaiSettings(ServiceSettings):
     kinerja_topic: str = Field(
         default="kinerja.events", description="Where finalized appraisals come from."
     )
+    pelatihan_topic: str = Field(
+        default="pelatihan.events",
+        description="Where completed leadership training (the DUK's latihan jabatan) comes from.",
+    )
     consumer_group: str = "pegawai"
     retirement_convention: RetirementConvention = Field(
         default="first_of_next_month",

@@ -25,6 +25,7 @@ async def service(
         environment="test",
         events_topic=await new_topic("pegawai"),
         kinerja_topic=await new_topic("kinerja"),
+        pelatihan_topic=await new_topic("pelatihan"),
         consumer_group=f"pegawai-{uuid.uuid4().hex[:8]}",
         relay_poll_interval_s=0.2,
         log_json=False,

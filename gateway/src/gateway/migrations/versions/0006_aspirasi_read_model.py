@@ -2,7 +2,7 @@
 escalations) and the units' monthly complaint signals for the dashboard.
 
 Revision ID: 0006
-Revises: 0004
+Revises: 0005
 Create Date: 2026-11-29 16:00:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 from gateway import models
 
 revision: str = "0006"
-down_revision: str | None = "0004"
+down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

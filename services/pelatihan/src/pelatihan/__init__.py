@@ -1,0 +1,1 @@
+"""pelatihan: competency development (DOMAIN 1.9)."""

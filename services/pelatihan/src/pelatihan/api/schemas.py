@@ -1,0 +1,134 @@
+"""Request bodies: strict (unknown fields are refused) and bounded, so bad input fails early."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Annotated, Any, Literal, Self
+
+from asn_schemas.pelatihan import ProgramKind
+from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from servicekit.pagination import decode_cursor
+from servicekit.problems import invalid
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+Tag = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_:\-]{1,60}$")]
+NipStr = Annotated[str, StringConstraints(pattern=r"^[0-9]{18}$")]
+Year = Annotated[int, Field(ge=2000, le=2100)]
+Rupiah = Annotated[int, Field(ge=0, le=100_000_000_000)]
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class _Dated(Body):
+    @model_validator(mode="after")
+    def _ordered(self) -> Self:
+        first, last = self._span()
+        if last < first:
+            raise ValueError("the end date is on or after the start date")
+        return self
+
+    def _span(self) -> tuple[date, date]:
+        raise NotImplementedError
+
+
+class InstitutionIn(_Dated):
+    name: Title
+    kind: Literal[
+        "bpsdm_provinsi", "lan", "kementerian", "universitas", "e_learning", "bkpsdm", "lainnya"
+    ]
+    agreement_number: Title = Field(description="Number of the cooperation agreement (PKS).")
+    valid_from: date
+    valid_until: date
+
+    def _span(self) -> tuple[date, date]:
+        return self.valid_from, self.valid_until
+
+
+class ProgramIn(_Dated):
+    title: Title
+    kind: ProgramKind
+    institution_id: uuid.UUID
+    jp: int = Field(ge=1, le=2000, description="Jam pelajaran (1 JP = 45 minutes).")
+    start: date
+    end: date
+    online: bool = False
+    place: Title | None = None
+    quota: int = Field(ge=1, le=10_000)
+    cost_per_participant: Rupiah = 0
+    competencies: list[Tag] = Field(default_factory=list, max_length=30)
+    eligibility: list[dict[str, Any]] | None = Field(
+        default=None,
+        max_length=20,
+        description="Rules as data (see the README); PKN II gets DOMAIN 1.9's rules if unset.",
+    )
+
+    def _span(self) -> tuple[date, date]:
+        return self.start, self.end
+
+
+class CancelIn(Body):
+    reason: Text
+
+
+class EnrollmentIn(Body):
+    program_id: uuid.UUID
+    nip: NipStr | None = Field(
+        default=None, description="Whom to enrol; the caller when unset (a nomination otherwise)."
+    )
+
+
+class DecisionIn(Body):
+    decision: Literal["approve", "reject"]
+    note: Text | None = None
+
+
+class CompletionIn(Body):
+    outcome: Literal["completed", "not_completed"]
+    certificate_number: Title | None = Field(default=None, description="STTPP number.")
+    reason: Text | None = None
+
+    @model_validator(mode="after")
+    def _explained(self) -> Self:
+        if self.outcome == "completed" and not self.certificate_number:
+            raise ValueError("a completion carries the certificate (STTPP) number")
+        if self.outcome == "not_completed" and not self.reason:
+            raise ValueError("a participant who did not complete needs a reason")
+        return self
+
+
+class LearningRecordIn(_Dated):
+    title: Title
+    kind: ProgramKind
+    provider: Title | None = None
+    jp: int = Field(ge=1, le=500)
+    start: date
+    end: date
+    certificate_number: Title | None = None
+    evidence_url: AnyHttpUrl | None = None
+    competencies: list[Tag] = Field(default_factory=list, max_length=30)
+
+    def _span(self) -> tuple[date, date]:
+        return self.start, self.end
+
+
+class VerifyIn(Body):
+    accept: bool
+    note: Text | None = None
+
+
+class BudgetIn(Body):
+    allocated: Rupiah
+
+
+def cursor_id(cursor: str | None) -> uuid.UUID | None:
+    raw = decode_cursor(cursor)
+    if raw is None:
+        return None
+    try:
+        return uuid.UUID(raw)
+    except ValueError as exc:
+        raise invalid("invalid_cursor", "Cursor tidak dikenali.", field="cursor") from exc

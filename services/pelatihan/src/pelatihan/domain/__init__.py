@@ -1,0 +1,1 @@
+"""Pure rules of pelatihan: stdlib and asn_schemas only."""
