@@ -16,6 +16,7 @@ from starlette.routing import Route
 
 from gateway.api import devtoken, proxy, reads
 from gateway.lag import LagMonitor
+from gateway.portal import mount_portal
 from gateway.projections import consumer_specs
 from gateway.settings import GatewaySettings
 from gateway.state import GatewayState, create_read_pool
@@ -51,6 +52,8 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     app.state.gateway = state
     _wrap_lifespan(app, state)
     _replace_readiness(app, state)
+    if settings.portal_dir is not None:
+        mount_portal(app, settings.portal_dir)  # last: it answers every path left over
     return app
 
 
