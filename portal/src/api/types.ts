@@ -50,17 +50,18 @@ export interface LeaveSummary {
   state: string;
 }
 
+/** presensi's answer to a check-in or check-out: the geofence result is the punch's own. */
 export interface Punch {
   id: string;
   date: string;
   checked_in_at: string;
-  minutes_late: number | null;
-  late_category: string | null;
-  in_inside_geofence: boolean | null;
-  checked_out_at: string | null;
-  minutes_early: number | null;
-  early_category: string | null;
-  out_inside_geofence: boolean | null;
+  minutes_late?: number | null;
+  late_category?: string | null;
+  checked_out_at?: string | null;
+  minutes_early?: number | null;
+  early_category?: string | null;
+  inside_geofence: boolean | null;
+  distance_m: number | null;
 }
 
 export interface Balance {

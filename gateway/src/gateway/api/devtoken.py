@@ -58,11 +58,10 @@ class DevPeople(BaseModel):
 # The demo's people differ per year (the seed draws ages from today), so the sign-in page
 # asks the read model for a few of each kind rather than holding NIPs of its own.
 _PICK = """
-SELECT e.nip, e.name, e.position->>'name' AS position, e.unit_code,
-       EXISTS (SELECT 1 FROM readmodel.employee r WHERE r.supervisor_nip = e.nip) AS leads
+SELECT e.nip, e.name, e.position->>'name' AS position, e.unit_code
 FROM readmodel.employee e
 JOIN readmodel.unit u ON u.code = e.unit_code
-WHERE {where}
+WHERE e.status = 'aktif' AND ({where})
 ORDER BY {order} e.nip
 LIMIT $1
 """
