@@ -11,8 +11,12 @@ from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, Response
+from servicekit.errors import ProblemError
 from servicekit.problems import not_found
 
+# Every method, so that a path no route of the gateway takes (POST /auth/dev-token outside
+# dev) is a 404 as before, not a 405 from this route matching the path alone.
+METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 OWN_PREFIXES = ("api", "auth", "health", "metrics", "docs", "redoc", "openapi.json")
 # Vite names what it builds under assets/ by content hash: cache it for good. index.html
 # and the rest must be asked for again so a new build is seen at once.
@@ -33,6 +37,14 @@ def mount_portal(app: FastAPI, root: Path) -> None:
     async def page(request: Request, path: str = "") -> Response:
         if _is_own(path):
             raise not_found("route", f"/{path}")
+        if request.method not in ("GET", "HEAD"):
+            raise ProblemError(
+                405,
+                "method_not_allowed",
+                "Metode tidak diizinkan",
+                "Halaman portal hanya dapat dibaca.",
+                headers={"Allow": "GET, HEAD"},
+            )
         if path:
             candidate = (root / path).resolve()
             # resolve() folds `..`: anything outside the build folder is not ours to serve.
@@ -47,4 +59,4 @@ def mount_portal(app: FastAPI, root: Path) -> None:
         return FileResponse(index, headers={"Cache-Control": REVALIDATE})
 
     for route in ("/", "/{path:path}"):
-        app.add_api_route(route, page, methods=["GET", "HEAD"], include_in_schema=False)
+        app.add_api_route(route, page, methods=METHODS, include_in_schema=False)

@@ -74,6 +74,11 @@ async def test_api_paths_and_missing_files_never_become_the_page(client):
         response = await client.get(path)
         assert response.status_code == 404, path
         assert response.headers["content-type"] == "application/problem+json", path
+    # Whatever the method: a POST to a path the gateway doesn't route is a 404, and a
+    # page is only read.
+    assert (await client.post("/auth/nothing", json={})).status_code == 404
+    posted = await client.post("/cuti", json={})
+    assert posted.status_code == 405 and posted.json()["code"] == "method_not_allowed"
     escaped = await client.get("/..%2Fsecret.txt")
     assert escaped.status_code == 404
     assert "not for the web" not in escaped.text
