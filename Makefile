@@ -4,7 +4,7 @@ SHELL := /bin/bash
 UV ?= uv
 PY := $(UV) run --frozen
 
-.PHONY: help sync fetch stack-up stack-down stack-status run up stop test test-unit fuzz lint schemas bench token clean
+.PHONY: help sync fetch stack-up stack-down stack-status run up stop test test-unit fuzz lint schemas bench token clean portal portal-deps
 
 help: ## list the commands
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -24,17 +24,19 @@ stack-down: ## stop Kafka and PostgreSQL
 stack-status: ## what of the local stack is running
 	@$(PY) devstack status
 
-run: stack-up ## start the stack and every built service in the foreground; Ctrl-C stops all
+run: stack-up portal ## start the stack and every built service in the foreground; Ctrl-C stops all
+	@echo "Portal: http://127.0.0.1:$${ASN_GATEWAY_PORT:-8000}/"
 	@$(PY) python -m devstack.services run
 
-up: stack-up ## the same as run, but in the background (make stop takes it down)
+up: stack-up portal ## the same as run, but in the background (make stop takes it down)
 	@$(PY) python -m devstack.services start
 
 stop: ## take the suite down: services, then the stack
 	@$(PY) python -m devstack.services stop || true
 	@$(PY) devstack stop
 
-test: sync ## every test: unit, contract, integration (real Kafka + PostgreSQL), e2e
+test: sync portal ## every test: the portal's Vitest, then unit, contract, integration (real Kafka + PostgreSQL), e2e and browser
+	@cd portal && npx vitest run
 	@$(PY) pytest -q
 
 test-unit: sync ## only the tests that need no broker or database
@@ -50,6 +52,23 @@ lint: sync ## ruff, mypy (strict on libs and schemas; services, gateway and benc
 	@$(PY) mypy libs/servicekit/src schemas/src deploy/local/src
 	@$(PY) mypy $(wildcard services/*/src) gateway/src bench
 	@$(PY) lint-imports
+
+# The portal: node modules from package-lock.json, and a build only when its sources changed.
+PORTAL_SOURCES := $(shell find portal/src portal/public portal/scripts -type f 2>/dev/null) \
+	portal/index.html portal/package.json portal/vite.config.ts portal/tsconfig.json portal/openapi.json
+
+portal-deps: portal/node_modules/.package-lock.json
+
+portal/node_modules/.package-lock.json: portal/package-lock.json
+	@command -v node >/dev/null || { echo "node not found: apt-get install nodejs"; exit 1; }
+	@command -v npm >/dev/null || { echo "npm not found: apt-get install npm"; exit 1; }
+	@cd portal && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+portal: portal/dist/index.html ## build the portal (served by the gateway at /) when its sources changed
+
+portal/dist/index.html: portal/node_modules/.package-lock.json $(PORTAL_SOURCES)
+	@cd portal && npm run --silent build
 
 schemas: sync ## regenerate the committed JSON Schemas from the event models
 	@$(PY) python -m asn_schemas.generate

@@ -14,8 +14,9 @@ from servicekit.migrations import upgrade
 from servicekit.runtime import ServiceRuntime, create_service_app, serve
 from starlette.routing import Route
 
-from gateway.api import devtoken, proxy, reads
+from gateway.api import devtoken, openapi, proxy, reads
 from gateway.lag import LagMonitor
+from gateway.portal import mount_portal
 from gateway.projections import consumer_specs, purge_applied_events
 from gateway.settings import GatewaySettings
 from gateway.state import GatewayState, create_read_pool
@@ -26,7 +27,7 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     settings = settings or GatewaySettings()
-    routers = [reads.router, proxy.router]
+    routers = [reads.router, openapi.router, proxy.router]
     if settings.environment == "dev":
         routers.insert(0, devtoken.router)
     app = create_service_app(
@@ -52,6 +53,8 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     purge_applied_events(app.state.runtime, settings)
     _wrap_lifespan(app, state)
     _replace_readiness(app, state)
+    if settings.portal_dir is not None:
+        mount_portal(app, settings.portal_dir)  # last: it answers every path left over
     return app
 
 

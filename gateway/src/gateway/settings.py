@@ -49,6 +49,10 @@ class GatewaySettings(ServiceSettings):
         description="Dev signing key for POST /auth/dev-token (environment dev only).",
     )
     read_pool_size: int = Field(default=10, ge=1)
+    portal_dir: Path | None = Field(
+        default=Path("portal/dist"),
+        description="The built portal served at / (empty: no pages, only the API).",
+    )
 
     # `/api/public/…` (citizens, no token) is limited here too, per client.
     public_limit: int = Field(default=120, ge=1, description="Public requests per client/window.")

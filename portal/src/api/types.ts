@@ -1,0 +1,103 @@
+// The shapes the pages read. The gateway's views answer free-form JSON today (no response
+// model), so these follow gateway/src/gateway/api/reads.py and presensi's views.
+export interface Freshness {
+  stale: boolean;
+  reasons: string[];
+  services_down: string[];
+}
+
+export interface AttendanceRecord {
+  date: string;
+  status: string | null;
+  checked_in_at: string | null;
+  checked_out_at: string | null;
+  minutes_late: number | null;
+  late_category: string | null;
+  minutes_early: number | null;
+  early_category: string | null;
+  leave_type: string | null;
+}
+
+export interface HistoryItem {
+  value: unknown;
+  tmt: string | null;
+  event_type: string;
+  recorded_at: string;
+}
+
+export interface Profile {
+  nip: string;
+  name: string;
+  golongan: string;
+  pangkat: string | null;
+  position: { name?: string; kind?: string } | null;
+  unit: { code: string; name: string | null };
+  supervisor: { nip: string; name: string | null } | null;
+  retirement_date: string | null;
+  history: Record<string, HistoryItem[]>;
+  attendance_today: { date: string; status: string; leave_type: string | null; record: AttendanceRecord | null };
+  attendance_month: { month: string; by_status: Record<string, number>; minutes_late: number };
+  open_requests: LeaveSummary[];
+  freshness: Freshness;
+}
+
+export interface LeaveSummary {
+  request_id: string;
+  leave_type: string;
+  start_date: string;
+  end_date: string;
+  working_days: number | null;
+  state: string;
+}
+
+/** presensi's answer to a check-in or check-out: the geofence result is the punch's own. */
+export interface Punch {
+  id: string;
+  date: string;
+  checked_in_at: string;
+  minutes_late?: number | null;
+  late_category?: string | null;
+  checked_out_at?: string | null;
+  minutes_early?: number | null;
+  early_category?: string | null;
+  inside_geofence: boolean | null;
+  distance_m: number | null;
+}
+
+export interface Balance {
+  year: number;
+  balance: number;
+  reserved: number;
+  available: number;
+}
+
+export interface LeaveRequest {
+  id: string;
+  nip: string;
+  leave_type: string;
+  start_date: string;
+  end_date: string;
+  working_days: number;
+  status: string;
+}
+
+export interface InboxItem {
+  kind: "leave_request" | "skp" | "appraisal";
+  action: string;
+  request_id?: string;
+  nip: string;
+  name: string | null;
+  leave_type?: string;
+  start_date?: string;
+  end_date?: string;
+  working_days?: number | null;
+}
+
+export interface Dashboard {
+  unit: { code: string; name: string };
+  headcount: { total: number; golongan: Record<string, number>; asn_type: Record<string, number> };
+  attendance_today: { date: string; present?: number; late?: number; on_leave?: number; no_record?: number };
+  pending_leave_decisions: unknown[];
+  retirements_next_12_months: { nip: string; name: string; retirement_date: string }[];
+  freshness: Freshness;
+}

@@ -1,0 +1,36 @@
+// Who lands where and what is in the menu (PORTAL.md "Who lands where"). Supervisor rights
+// come from the data (`leads`: someone reports to them), not from a role.
+export interface Who {
+  roles: string[];
+  leads: boolean;
+}
+
+export interface MenuItem {
+  key: string;
+  path: string;
+}
+
+const ASN: MenuItem[] = [
+  { key: "beranda", path: "/" },
+  { key: "cuti", path: "/cuti" },
+  { key: "profil", path: "/profil" },
+];
+const ATASAN: MenuItem[] = [{ key: "kotakMasuk", path: "/kotak-masuk" }];
+const ADMIN_OPD: MenuItem[] = [{ key: "dasborUnit", path: "/dasbor-unit" }];
+const BKPSDM: MenuItem[] = [{ key: "dataPegawai", path: "/data-pegawai" }];
+
+export function menuFor(who: Who): MenuItem[] {
+  const items = [...ASN];
+  if (who.leads) items.push(...ATASAN);
+  if (who.roles.includes("admin_opd") || who.roles.includes("bkpsdm")) items.push(...ADMIN_OPD);
+  if (who.roles.includes("bkpsdm")) items.push(...BKPSDM);
+  return items;
+}
+
+/** The page a person lands on after signing in: their most pressing one. */
+export function homeFor(who: Who): string {
+  if (who.roles.includes("bkpsdm")) return "/data-pegawai";
+  if (who.roles.includes("admin_opd")) return "/dasbor-unit";
+  if (who.leads) return "/kotak-masuk";
+  return "/";
+}

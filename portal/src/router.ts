@@ -1,0 +1,23 @@
+import { createRouter, createWebHistory, type RouteRecordRaw } from "vue-router";
+import { homeFor } from "./menu";
+import { session } from "./session";
+
+// Each page is its own chunk: the first load carries only the shell and the page asked for.
+const routes: RouteRecordRaw[] = [
+  { path: "/masuk", name: "masuk", component: () => import("./views/SignIn.vue"), meta: { public: true } },
+  { path: "/", name: "beranda", component: () => import("./views/Beranda.vue") },
+  { path: "/cuti", name: "cuti", component: () => import("./views/Cuti.vue") },
+  { path: "/profil", name: "profil", component: () => import("./views/Profil.vue") },
+  { path: "/kotak-masuk", name: "kotakMasuk", component: () => import("./views/KotakMasuk.vue") },
+  { path: "/dasbor-unit", name: "dasborUnit", component: () => import("./views/DasborUnit.vue") },
+  { path: "/data-pegawai", name: "dataPegawai", component: () => import("./views/DataPegawai.vue") },
+  { path: "/:rest(.*)*", redirect: "/" },
+];
+
+export const router = createRouter({ history: createWebHistory(), routes });
+
+router.beforeEach((to) => {
+  if (!to.meta.public && !session.current) return { name: "masuk" };
+  if (to.name === "masuk" && session.current) return homeFor(session.current);
+  return true;
+});

@@ -1,0 +1,29 @@
+import { describe, expect, it } from "vitest";
+import { homeFor, menuFor } from "../src/menu";
+
+const keys = (roles: string[], leads = false): string[] => menuFor({ roles, leads }).map((i) => i.key);
+
+describe("who lands where (PORTAL.md)", () => {
+  it("gives an ASN the own pages only", () => {
+    expect(keys(["pegawai"])).toEqual(["beranda", "cuti", "profil"]);
+    expect(homeFor({ roles: ["pegawai"], leads: false })).toBe("/");
+  });
+
+  it("adds the inbox for whoever has people reporting to them, whatever the roles", () => {
+    expect(keys(["pegawai"], true)).toContain("kotakMasuk");
+    expect(homeFor({ roles: ["pegawai"], leads: true })).toBe("/kotak-masuk");
+  });
+
+  it("gives an OPD admin the unit dashboard as home, and BKPSDM the union", () => {
+    expect(keys(["pegawai", "admin_opd"])).toContain("dasborUnit");
+    expect(homeFor({ roles: ["pegawai", "admin_opd"], leads: false })).toBe("/dasbor-unit");
+    expect(keys(["pegawai", "bkpsdm"], true)).toEqual([
+      "beranda",
+      "cuti",
+      "profil",
+      "kotakMasuk",
+      "dasborUnit",
+      "dataPegawai",
+    ]);
+  });
+});

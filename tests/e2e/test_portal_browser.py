@@ -1,0 +1,183 @@
+"""The portal's main tasks in Debian's chromium, against the whole running suite: an ASN
+checks in and asks for leave, the supervisor approves it from the inbox, an OPD admin sees
+the unit dashboard. Every page passes axe-core; screenshots land in portal/screenshots/."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import timedelta
+
+import pytest
+from e2e_browser import (
+    CHROMIUM,
+    DESKTOP,
+    PHONE,
+    build_portal,
+    check_accessibility,
+    require_tools,
+    screenshot,
+)
+from e2e_testkit import Portal, new_nip, new_unit_code, today_wib
+from playwright.async_api import Browser, BrowserContext, Page, async_playwright, expect
+from servicekit.testing import eventually
+
+pytestmark = pytest.mark.integration
+OFFICE = {"latitude": -0.68, "longitude": 100.78}  # the e2e unit's coordinates
+
+
+@pytest.fixture(scope="session")
+async def browser() -> AsyncIterator[Browser]:
+    require_tools()
+    build_portal()
+    async with async_playwright() as pw:
+        launched = await pw.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=["--no-sandbox"]
+        )
+        yield launched
+        await launched.close()
+
+
+async def _context(browser: Browser, portal: Portal, viewport: dict[str, int]) -> BrowserContext:
+    return await browser.new_context(
+        base_url=portal.suite.gateway_url,
+        viewport=viewport,  # type: ignore[arg-type]
+        geolocation=OFFICE,
+        permissions=["geolocation"],
+        locale="id-ID",
+        timezone_id="Asia/Jakarta",
+    )
+
+
+async def _sign_in(page: Page, nip: str, *roles: str, unit: str | None = None) -> None:
+    await page.goto("/masuk")
+    await page.get_by_label("NIP", exact=True).fill(nip)
+    for role in roles:
+        await page.get_by_role("checkbox", name=role).check()
+    if unit:
+        await page.get_by_label("Kode unit (untuk Admin OPD)").fill(unit)
+    await page.locator("form").get_by_role("button", name="Masuk").click()
+    await expect(page.get_by_role("button", name="Keluar")).to_be_visible()
+
+
+async def _team(portal: Portal) -> tuple[str, str, str]:
+    unit, boss, staff = new_unit_code(), new_nip(), new_nip(sex=2)
+    await portal.unit(unit)
+    await portal.employee(boss, unit)
+    await portal.employee(staff, unit, boss)
+    await portal.every_day_is_a_working_day(unit)
+    for who in (staff, boss):
+        await portal.profile(who, lambda p: True, "the team in the read model")
+    await portal.until(
+        "GET",
+        f"/api/leave-balances/{staff}",
+        lambda r: r.status_code == 200,
+        "presensi knows the team",
+        as_=(staff, "pegawai"),
+    )
+    return unit, boss, staff
+
+
+async def test_check_in_request_leave_and_the_supervisor_approves_it(browser, portal):
+    _, boss, staff = await _team(portal)
+    context = await _context(browser, portal, PHONE)
+    page = await context.new_page()
+
+    await page.goto("/masuk")
+    await expect(page.get_by_role("heading", name="Masuk ke Portal ASN")).to_be_visible()
+    await check_accessibility(page, "masuk")
+    await screenshot(page, "masuk-phone")
+
+    # ASN: Beranda, check in with the phone's location. The unit's day starts at 00:00, so
+    # any check-in is late: the answer names the TL category and the geofence.
+    await _sign_in(page, staff)
+    await expect(page.get_by_role("heading", name="Selamat datang")).to_be_visible()
+    await check_accessibility(page, "beranda")
+    await page.get_by_role("button", name="Presensi Masuk").click()
+    result = page.get_by_test_id("punch-result")
+    await expect(result).to_contain_text("Terlambat")
+    await expect(result).to_contain_text("(TL")
+    await expect(result).to_contain_text("Di dalam area kantor")
+    await expect(result).to_contain_text("WIB")
+    await expect(page.get_by_role("button", name="Presensi Pulang")).to_be_visible()
+    await screenshot(page, "beranda-phone")
+
+    # Cuti: the estimate before sending, then the request in "my requests".
+    day = (today_wib() + timedelta(days=7)).isoformat()
+    await page.get_by_role("link", name="Cuti").click()
+    await expect(page.get_by_role("heading", name="Cuti", exact=True)).to_be_visible()
+    await page.get_by_role("radio", name="Cuti Tahunan").check()
+    for field in ("Tanggal mulai", "Tanggal selesai"):
+        await page.get_by_label(field).fill(day)
+    await expect(page.get_by_test_id("estimate")).to_contain_text("hari")
+    await page.get_by_label("Alasan (tidak dipublikasikan)").fill("Urusan keluarga")
+    await page.get_by_role("button", name="Ajukan").click()
+    await expect(page.get_by_role("alert").filter(has_text="Pengajuan terkirim")).to_be_visible()
+    mine = page.get_by_test_id("my-request")
+    await expect(mine).to_have_count(1)
+    await expect(mine).to_contain_text("Cuti Tahunan")
+    await expect(mine).to_contain_text("Menunggu atasan")
+    await check_accessibility(page, "cuti")
+    await screenshot(page, "cuti-phone")
+    await page.get_by_role("button", name="Keluar").click()
+
+    # Atasan: lands on the inbox (someone reports to them), sees the request, approves it.
+    await _sign_in(page, boss)
+    await expect(page.get_by_role("heading", name="Kotak Masuk")).to_be_visible()
+    staff_name = f"Pegawai E2E {staff[-4:]}"
+    item = page.get_by_test_id("inbox-item").filter(has_text=staff_name)
+
+    async def in_inbox() -> bool:
+        if await item.count():
+            return True
+        await page.reload()
+        await page.get_by_role("heading", name="Kotak Masuk").wait_for()
+        return False
+
+    await eventually(in_inbox, what="the request in the supervisor's inbox")
+    await check_accessibility(page, "kotak-masuk")
+    await screenshot(page, "kotak-masuk-phone")
+    await item.get_by_role("button", name="Setujui").click()
+    await expect(page.get_by_role("alert").filter(has_text="disetujui")).to_be_visible()
+    await expect(item).to_have_count(0)
+    await context.close()
+
+    approved = await portal.until(
+        "GET",
+        f"/api/leave-requests?nip={staff}",
+        lambda r: r.status_code == 200 and r.json()["items"][0]["status"] == "disetujui",
+        "the request approved in presensi",
+        as_=(staff, "pegawai"),
+    )
+    assert approved.json()["items"][0]["start_date"] == day
+
+
+async def test_opd_admin_sees_the_unit_dashboard_with_its_chart(browser, portal):
+    unit, _, staff = await _team(portal)
+    await portal.until(
+        "POST",
+        "/api/attendance/check-in",
+        lambda r: r.status_code == 201,
+        "a late check-in",
+        body={},
+        as_=(staff, "pegawai"),
+    )
+    await portal.until(
+        "GET",
+        f"/api/units/{unit}/dashboard",
+        lambda r: r.status_code == 200 and r.json()["attendance_today"]["late"] == 1,
+        "the check-in on the dashboard",
+        as_=(new_nip(), "admin_opd"),
+        unit=unit,
+    )
+    context = await _context(browser, portal, DESKTOP)
+    page = await context.new_page()
+    await _sign_in(page, new_nip(), "admin_opd", unit=unit)
+    await expect(page.get_by_role("heading", name=f"Dasbor Unit: Dinas {unit}")).to_be_visible()
+    await expect(page.get_by_role("img", name="Kehadiran hari ini")).to_be_visible()
+    figures = page.locator("figure").filter(has_text="Kehadiran hari ini")
+    await figures.get_by_text("Angka grafik").click()
+    await expect(figures.get_by_role("row", name="Terlambat 1")).to_be_visible()
+    await expect(figures.get_by_role("row", name="Belum presensi 1")).to_be_visible()
+    await check_accessibility(page, "dasbor-unit")
+    await screenshot(page, "dasbor-unit-desktop")
+    await context.close()
