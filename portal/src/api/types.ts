@@ -96,7 +96,15 @@ export interface InboxItem {
 export interface Dashboard {
   unit: { code: string; name: string };
   headcount: { total: number; golongan: Record<string, number>; asn_type: Record<string, number> };
-  attendance_today: { date: string; present?: number; late?: number; on_leave?: number; no_record?: number };
+  attendance_today: {
+    date: string;
+    present?: number;
+    late?: number;
+    on_leave?: number;
+    no_record?: number;
+    day_off?: number;
+    non_working_day?: { kind: string; name: string } | null;
+  };
   pending_leave_decisions: unknown[];
   retirements_next_12_months: { nip: string; name: string; retirement_date: string }[];
   freshness: Freshness;
