@@ -13,7 +13,7 @@ from servicekit.migrations import upgrade
 from servicekit.runtime import ServiceRuntime, create_service_app, serve
 
 from aspirasi import sla
-from aspirasi.api import forums, public, staff, testing
+from aspirasi.api import forums_routes, public, staff, testing
 from aspirasi.api.deps import Limiters
 from aspirasi.consumers import consumer_specs
 from aspirasi.domain.workdays import Clock, system_clock
@@ -25,7 +25,7 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 def create_app(settings: AspirasiSettings | None = None, *, clock: Clock = system_clock) -> FastAPI:
     settings = settings or AspirasiSettings()
-    routers = [public.router, staff.router, forums.router]
+    routers = [public.router, staff.router, forums_routes.router]
     if settings.test_clock:
         clock = SettableClock()
         routers.append(testing.router)

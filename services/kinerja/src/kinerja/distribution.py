@@ -14,8 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from kinerja import store
-from kinerja.domain.distribution import OrganisationPredikat as OrgPredikat
-from kinerja.domain.distribution import distribution_warnings
+from kinerja.domain.distribution_rules import OrganisationPredikat as OrgPredikat
+from kinerja.domain.distribution_rules import distribution_warnings
 from kinerja.models import Appraisal, OrganisationPredikat, Unit
 
 

@@ -8,7 +8,7 @@ from fastapi import FastAPI
 from servicekit.migrations import upgrade
 from servicekit.runtime import create_service_app, serve
 
-from kinerja.api import appraisals, feedback, organisation, skp
+from kinerja.api import appraisals_routes, feedback, organisation, skp_routes
 from kinerja.consumers import consumer_specs
 from kinerja.settings import KinerjaSettings
 
@@ -24,7 +24,7 @@ def create_app(settings: KinerjaSettings | None = None) -> FastAPI:
         "penilaian berkala dan tahunan, predikat, umpan balik berkelanjutan, keberatan. "
         "⚠ Periode penilaian berkala (triwulan/bulan) dan batas hari keberatan adalah "
         "konfigurasi (ASN_APPRAISAL_CADENCE, ASN_OBJECTION_DAYS).",
-        routers=[skp.router, appraisals.router, feedback.router, organisation.router],
+        routers=[skp_routes.router, appraisals_routes.router, feedback.router, organisation.router],
         consumers=consumer_specs(settings),
     )
 

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 from asn_schemas.kinerja import PeriodKind, Predikat
-from kinerja.domain.distribution import OrganisationPredikat, distribution_warnings
+from kinerja.domain.distribution_rules import OrganisationPredikat, distribution_warnings
 from kinerja.domain.objection import objection_deadline, within_deadline
 from kinerja.domain.periods import clipped_period, period_bounds
 from kinerja.domain.raters import may_rate, objection_decider, rater_of

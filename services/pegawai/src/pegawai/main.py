@@ -8,7 +8,7 @@ from fastapi import FastAPI
 from servicekit.migrations import upgrade
 from servicekit.runtime import create_service_app, serve
 
-from pegawai.api import careers, employees, reports, units
+from pegawai.api import careers_routes, employees, reports, units_routes
 from pegawai.consumers import consumer_specs
 from pegawai.settings import PegawaiSettings
 
@@ -22,7 +22,7 @@ def create_app(settings: PegawaiSettings | None = None) -> FastAPI:
         title="pegawai",
         description="Data induk ASN Kota Sawahlunto: unit, pegawai, kenaikan pangkat, mutasi, "
         "jabatan, atasan, pensiun, DUK.",
-        routers=[units.router, employees.router, careers.router, reports.router],
+        routers=[units_routes.router, employees.router, careers_routes.router, reports.router],
         consumers=consumer_specs(settings),
     )
 

@@ -31,7 +31,7 @@ from pelatihan import access, budgets, programs, selection, store
 from pelatihan.api.schemas import CompletionIn, DecisionIn, EnrollmentIn
 from pelatihan.domain.dates import today_wib
 from pelatihan.domain.eligibility import Person, failures
-from pelatihan.domain.programs import ProgramStatus, open_for_enrolment
+from pelatihan.domain.programs_rules import ProgramStatus, open_for_enrolment
 from pelatihan.models import Credit, Employee, Enrollment, Institution, Program, TrainingNeed
 
 REQUESTED, SUPERVISOR_APPROVED, APPROVED = "requested", "supervisor_approved", "approved"

@@ -8,7 +8,13 @@ from fastapi import FastAPI
 from servicekit.migrations import upgrade
 from servicekit.runtime import create_service_app, serve
 
-from pelatihan.api import enrollments, institutions, learning, programs, reports
+from pelatihan.api import (
+    enrollments_routes,
+    institutions_routes,
+    learning_routes,
+    programs_routes,
+    reports_routes,
+)
 from pelatihan.consumers import consumer_specs
 from pelatihan.settings import PelatihanSettings
 
@@ -24,11 +30,11 @@ def create_app(settings: PelatihanSettings | None = None) -> FastAPI:
         "program, pendaftaran dan seleksi, 20 JP per tahun (1 JP = 45 menit), anggaran per OPD, "
         "kebutuhan pelatihan dari penilaian kinerja.",
         routers=[
-            institutions.router,
-            programs.router,
-            enrollments.router,
-            learning.router,
-            reports.router,
+            institutions_routes.router,
+            programs_routes.router,
+            enrollments_routes.router,
+            learning_routes.router,
+            reports_routes.router,
         ],
         consumers=consumer_specs(settings),
     )

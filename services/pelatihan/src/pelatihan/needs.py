@@ -15,8 +15,8 @@ from sqlmodel import col
 
 from pelatihan import store
 from pelatihan.domain.dates import today_wib
-from pelatihan.domain.needs import competencies_needed, matches
-from pelatihan.domain.programs import ProgramStatus
+from pelatihan.domain.needs_rules import competencies_needed, matches
+from pelatihan.domain.programs_rules import ProgramStatus
 from pelatihan.models import Enrollment, Program, TrainingNeed
 
 

@@ -18,7 +18,7 @@ from servicekit.uow import UnitOfWork
 from pelatihan import access, budgets, store
 from pelatihan.api.schemas import ProgramIn
 from pelatihan.domain.eligibility import DEFAULT_RULES, validate_rules
-from pelatihan.domain.programs import Action, ProgramStatus, agreement_covers, next_status
+from pelatihan.domain.programs_rules import Action, ProgramStatus, agreement_covers, next_status
 from pelatihan.models import Enrollment, Institution, Program
 
 _REFUSAL = {

@@ -5,8 +5,8 @@ from datetime import date
 import pytest
 from asn_schemas.kinerja import CoreValue, Rating
 from pelatihan.domain.ledger import Ledger, OverBudget
-from pelatihan.domain.needs import HASIL_KERJA, competencies_needed, matches
-from pelatihan.domain.programs import Action, ProgramStatus, agreement_covers, next_status
+from pelatihan.domain.needs_rules import HASIL_KERJA, competencies_needed, matches
+from pelatihan.domain.programs_rules import Action, ProgramStatus, agreement_covers, next_status
 
 
 def test_commit_up_to_exactly_the_remaining_amount():

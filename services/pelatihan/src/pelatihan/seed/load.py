@@ -31,7 +31,7 @@ from pelatihan.api.schemas import (
     ProgramIn,
     VerifyIn,
 )
-from pelatihan.domain.programs import Action
+from pelatihan.domain.programs_rules import Action
 from pelatihan.models import Employee, Institution, Unit
 from pelatihan.settings import PelatihanSettings
 

@@ -20,7 +20,7 @@ from sqlmodel import col
 
 from pelatihan import access, programs, selection
 from pelatihan.api.schemas import CancelIn, ProgramIn, cursor_id
-from pelatihan.domain.programs import Action, ProgramStatus
+from pelatihan.domain.programs_rules import Action, ProgramStatus
 from pelatihan.domain.ranking import CRITERIA
 from pelatihan.models import Employee, Program
 from pelatihan.views import program_view
