@@ -13,6 +13,7 @@ export interface MenuItem {
 const ASN: MenuItem[] = [
   { key: "beranda", path: "/" },
   { key: "cuti", path: "/cuti" },
+  { key: "pelatihan", path: "/pelatihan" },
   { key: "profil", path: "/profil" },
 ];
 const ATASAN: MenuItem[] = [{ key: "kotakMasuk", path: "/kotak-masuk" }];

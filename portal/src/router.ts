@@ -10,6 +10,7 @@ const routes: RouteRecordRaw[] = [
   { path: "/papan", name: "papan", component: () => import("./views/PapanTransparansi.vue"), meta: { public: true } },
   { path: "/", name: "beranda", component: () => import("./views/Beranda.vue") },
   { path: "/cuti", name: "cuti", component: () => import("./views/Cuti.vue") },
+  { path: "/pelatihan", name: "pelatihan", component: () => import("./views/Pelatihan.vue") },
   { path: "/profil", name: "profil", component: () => import("./views/Profil.vue") },
   { path: "/kotak-masuk", name: "kotakMasuk", component: () => import("./views/KotakMasuk.vue") },
   { path: "/dasbor-unit", name: "dasborUnit", component: () => import("./views/DasborUnit.vue") },

@@ -7,6 +7,7 @@ axe-core; screenshots land in portal/screenshots/."""
 from __future__ import annotations
 
 import base64
+import uuid
 from collections.abc import AsyncIterator
 from datetime import timedelta
 
@@ -21,6 +22,7 @@ from e2e_browser import (
     require_tools,
     screenshot,
 )
+from e2e_pelatihan import published_program
 from e2e_testkit import Portal, new_nip, new_unit_code, today_wib
 from playwright.async_api import Browser, BrowserContext, Page, async_playwright, expect
 from servicekit.testing import eventually
@@ -276,3 +278,35 @@ async def test_a_citizen_sends_follows_reopens_and_confirms_a_complaint(browser,
     await check_accessibility(page, "papan")
     await screenshot(page, "papan-phone")
     await context.close()
+
+
+async def test_an_asn_sees_jp_against_20_and_enrols_from_the_catalogue(browser, portal):
+    _, _, staff = await _team(portal)
+    title = f"Bimtek Portal {uuid.uuid4().hex[:6]}"
+    await published_program(portal, title=title, jp=16)
+    await portal.until(
+        "GET",
+        f"/api/jp/{staff}",
+        lambda r: r.status_code == 200,
+        "pelatihan knows the ASN",
+        as_=(staff, "pegawai"),
+    )
+    context = await _context(browser, portal, DESKTOP)
+    page = await context.new_page()
+    await _sign_in(page, staff)
+    await expect(page.get_by_test_id("jp")).to_have_text("JP tahun ini: 0 dari 20")
+    await page.get_by_role("link", name="Pelatihan").first.click()
+    await expect(page.get_by_role("heading", name="Pelatihan", exact=True)).to_be_visible()
+    program = page.get_by_test_id("program-catalogue").filter(has_text=title)
+    await expect(program).to_contain_text("16 JP")
+    await check_accessibility(page, "pelatihan")
+    await program.get_by_role("button", name=f"Daftar {title}").click()
+    await expect(page.get_by_role("alert").filter(has_text="terkirim")).to_be_visible()
+    await expect(program).to_contain_text("Menunggu atasan")
+    mine = page.get_by_test_id("my-enrolment").filter(has_text=title)
+    await expect(mine).to_contain_text("Menunggu atasan")
+    await screenshot(page, "pelatihan-desktop")
+    await context.close()
+
+    listed = await portal.call("GET", f"/api/enrollments?nip={staff}", as_=(staff, "pegawai"))
+    assert [e["status"] for e in listed.json()["items"]] == ["requested"]
