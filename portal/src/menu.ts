@@ -13,11 +13,20 @@ export interface MenuItem {
 const ASN: MenuItem[] = [
   { key: "beranda", path: "/" },
   { key: "cuti", path: "/cuti" },
+  { key: "pelatihan", path: "/pelatihan" },
   { key: "profil", path: "/profil" },
 ];
 const ATASAN: MenuItem[] = [{ key: "kotakMasuk", path: "/kotak-masuk" }];
 const ADMIN_OPD: MenuItem[] = [{ key: "dasborUnit", path: "/dasbor-unit" }];
 const BKPSDM: MenuItem[] = [{ key: "dataPegawai", path: "/data-pegawai" }];
+
+// Citizens need no account: their pages are the menu when nobody is signed in.
+export const CITIZEN: MenuItem[] = [
+  { key: "aspirasi", path: "/aspirasi" },
+  { key: "lacak", path: "/lacak" },
+  { key: "papan", path: "/papan" },
+  { key: "masuk", path: "/masuk" },
+];
 
 export function menuFor(who: Who): MenuItem[] {
   const items = [...ASN];

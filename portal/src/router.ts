@@ -5,8 +5,12 @@ import { session } from "./session";
 // Each page is its own chunk: the first load carries only the shell and the page asked for.
 const routes: RouteRecordRaw[] = [
   { path: "/masuk", name: "masuk", component: () => import("./views/SignIn.vue"), meta: { public: true } },
+  { path: "/aspirasi", name: "aspirasi", component: () => import("./views/SampaikanAspirasi.vue"), meta: { public: true } },
+  { path: "/lacak", name: "lacak", component: () => import("./views/LacakLaporan.vue"), meta: { public: true } },
+  { path: "/papan", name: "papan", component: () => import("./views/PapanTransparansi.vue"), meta: { public: true } },
   { path: "/", name: "beranda", component: () => import("./views/Beranda.vue") },
   { path: "/cuti", name: "cuti", component: () => import("./views/Cuti.vue") },
+  { path: "/pelatihan", name: "pelatihan", component: () => import("./views/Pelatihan.vue") },
   { path: "/profil", name: "profil", component: () => import("./views/Profil.vue") },
   { path: "/kotak-masuk", name: "kotakMasuk", component: () => import("./views/KotakMasuk.vue") },
   { path: "/dasbor-unit", name: "dasborUnit", component: () => import("./views/DasborUnit.vue") },

@@ -5,7 +5,7 @@ const keys = (roles: string[], leads = false): string[] => menuFor({ roles, lead
 
 describe("who lands where (PORTAL.md)", () => {
   it("gives an ASN the own pages only", () => {
-    expect(keys(["pegawai"])).toEqual(["beranda", "cuti", "profil"]);
+    expect(keys(["pegawai"])).toEqual(["beranda", "cuti", "pelatihan", "profil"]);
     expect(homeFor({ roles: ["pegawai"], leads: false })).toBe("/");
   });
 
@@ -20,6 +20,7 @@ describe("who lands where (PORTAL.md)", () => {
     expect(keys(["pegawai", "bkpsdm"], true)).toEqual([
       "beranda",
       "cuti",
+      "pelatihan",
       "profil",
       "kotakMasuk",
       "dasborUnit",

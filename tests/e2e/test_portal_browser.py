@@ -1,13 +1,18 @@
 """The portal's main tasks in Debian's chromium, against the whole running suite: an ASN
 checks in and asks for leave, the supervisor approves it from the inbox, an OPD admin sees
-the unit dashboard. Every page passes axe-core; screenshots land in portal/screenshots/."""
+the unit dashboard; a citizen, without signing in, sends a complaint, follows it with its code
+and secret, reopens and confirms it, and finds it on the public board. Every page passes
+axe-core; screenshots land in portal/screenshots/."""
 
 from __future__ import annotations
 
+import base64
+import uuid
 from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import pytest
+from e2e_aspirasi import COORDINATOR, route, unit_step
 from e2e_browser import (
     CHROMIUM,
     DESKTOP,
@@ -17,6 +22,7 @@ from e2e_browser import (
     require_tools,
     screenshot,
 )
+from e2e_pelatihan import published_program
 from e2e_testkit import Portal, new_nip, new_unit_code, today_wib
 from playwright.async_api import Browser, BrowserContext, Page, async_playwright, expect
 from servicekit.testing import eventually
@@ -184,3 +190,126 @@ async def test_opd_admin_sees_the_unit_dashboard_with_its_chart(browser, portal)
     await check_accessibility(page, "dasbor-unit")
     await screenshot(page, "dasbor-unit-desktop")
     await context.close()
+
+
+# A 1×1 PNG: aspirasi re-encodes every photo, so any real image will do.
+PHOTO = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+)
+
+
+async def _choose(page: Page, name: str) -> None:
+    """naive-ui hides the native radio under its own drawing: a thumb taps the label."""
+    radio = page.get_by_role("radio", name=name, exact=True)
+    await page.locator("label").filter(has=radio).click()
+    await expect(radio).to_be_checked()
+
+
+async def test_a_citizen_sends_follows_reopens_and_confirms_a_complaint(browser, portal):
+    # Three public POSTs (submit, reopen, confirm): the gateway allows ten per client per
+    # ten minutes and test_aspirasi_flows uses five of them in the same suite.
+    unit = new_unit_code()
+    await portal.unit(unit)
+    context = await _context(browser, portal, PHONE)
+    page = await context.new_page()
+
+    # No sign-in: the citizens' menu is there, and the form sends with a privacy choice.
+    await page.goto("/aspirasi")
+    await expect(page.get_by_role("heading", name="Sampaikan Aspirasi", exact=True)).to_be_visible()
+    await _choose(page, "Pengaduan")
+    await page.get_by_label("Judul").fill("Lampu jalan padam di Lubang Panjang")
+    await page.get_by_label("Isi laporan").fill("Sudah dua minggu lampu jalan padam dan rawan.")
+    await _choose(page, "Anonim (identitas disembunyikan)")
+    await page.get_by_label("Nama Anda (tidak wajib)").fill("Rina Marlina")
+    await page.get_by_label("Foto (tidak wajib", exact=False).set_input_files(
+        files=[{"name": "lampu.png", "mimeType": "image/png", "buffer": PHOTO}]
+    )
+    await check_accessibility(page, "aspirasi")
+    await page.get_by_role("button", name="Kirim Laporan").click()
+    receipt = page.get_by_test_id("receipt")
+    await expect(receipt).to_contain_text("hanya ditampilkan sekali")
+    code = (await page.get_by_test_id("ticket-code").inner_text()).strip()
+    secret = (await page.get_by_test_id("ticket-secret").inner_text()).strip()
+    assert code and len(secret) >= 8
+    await screenshot(page, "aspirasi-phone")
+
+    # The coordinator routes it, the unit follows up and answers (staff, over the API).
+    listed = await portal.until(
+        "GET",
+        "/api/submissions?status=received&limit=200",
+        lambda r: r.status_code == 200 and any(s["code"] == code for s in r.json()["items"]),
+        "the ticket in the coordinator's list",
+        as_=COORDINATOR,
+    )
+    sub = next(s for s in listed.json()["items"] if s["code"] == code)
+    assert sub["privacy"] == "anonim"
+    await route(portal, sub, unit)
+    await unit_step(portal, sub, unit, "follow-up", "Petugas PJU sudah kami kirim.")
+    await unit_step(portal, sub, unit, "answer", "Lampu sudah diganti.")
+
+    # The citizen follows the ticket with its code (carried in the link) and secret.
+    await page.get_by_role("link", name="Lacak laporan ini").click()
+    await expect(page.get_by_label("Nomor Laporan")).to_have_value(code)
+    await page.get_by_label("Kode Rahasia").fill(secret)
+    await page.get_by_role("button", name="Lihat Laporan").click()
+    await expect(page.get_by_test_id("ticket-status")).to_have_text("Dijawab")
+    await expect(page.get_by_test_id("ticket-answer")).to_have_text("Lampu sudah diganti.")
+    await check_accessibility(page, "lacak")
+    await page.get_by_label("Alasan membuka kembali").fill("Masih padam di ujung jalan.")
+    await page.get_by_role("button", name="Buka Kembali").click()
+    await expect(page.get_by_test_id("ticket-status")).to_have_text("Dibuka kembali")
+
+    await unit_step(portal, sub, unit, "follow-up", "Kami periksa ujung jalan.")
+    await unit_step(portal, sub, unit, "answer", "Dua lampu di ujung jalan diganti.")
+    await page.get_by_role("button", name="Lihat Laporan").click()
+    await expect(page.get_by_test_id("ticket-status")).to_have_text("Dijawab")
+    await _choose(page, "4")
+    await page.get_by_role("button", name="Selesai, jawaban sesuai").click()
+    await expect(page.get_by_test_id("ticket-status")).to_have_text("Selesai")
+    await expect(page.get_by_test_id("ticket")).to_contain_text("Nilai Anda: 4 dari 5")
+    await screenshot(page, "lacak-phone")
+
+    # The public board: the anonim ticket without its reporter, and the unit in the chart.
+    await page.goto("/papan")  # at 360 px the menu folds its last items behind "…"
+    item = page.get_by_test_id("board-item").filter(has_text=code)
+    await expect(item).to_contain_text("Selesai")
+    await expect(page.get_by_text("Rina Marlina")).to_have_count(0)
+    figures = page.locator("figure").filter(has_text="Laporan selesai")
+    await expect(figures.get_by_role("img", name="Laporan selesai")).to_be_visible()
+    await figures.get_by_text("Angka grafik").click()
+    await expect(figures.get_by_role("row", name=f"Dinas {unit} 1")).to_be_visible()
+    await check_accessibility(page, "papan")
+    await screenshot(page, "papan-phone")
+    await context.close()
+
+
+async def test_an_asn_sees_jp_against_20_and_enrols_from_the_catalogue(browser, portal):
+    _, _, staff = await _team(portal)
+    title = f"Bimtek Portal {uuid.uuid4().hex[:6]}"
+    await published_program(portal, title=title, jp=16)
+    await portal.until(
+        "GET",
+        f"/api/jp/{staff}",
+        lambda r: r.status_code == 200,
+        "pelatihan knows the ASN",
+        as_=(staff, "pegawai"),
+    )
+    context = await _context(browser, portal, DESKTOP)
+    page = await context.new_page()
+    await _sign_in(page, staff)
+    await expect(page.get_by_test_id("jp")).to_have_text("JP tahun ini: 0 dari 20")
+    await page.get_by_role("link", name="Pelatihan").first.click()
+    await expect(page.get_by_role("heading", name="Pelatihan", exact=True)).to_be_visible()
+    program = page.get_by_test_id("program-catalogue").filter(has_text=title)
+    await expect(program).to_contain_text("16 JP")
+    await check_accessibility(page, "pelatihan")
+    await program.get_by_role("button", name=f"Daftar {title}").click()
+    await expect(page.get_by_role("alert").filter(has_text="terkirim")).to_be_visible()
+    await expect(program).to_contain_text("Menunggu atasan")
+    mine = page.get_by_test_id("my-enrolment").filter(has_text=title)
+    await expect(mine).to_contain_text("Menunggu atasan")
+    await screenshot(page, "pelatihan-desktop")
+    await context.close()
+
+    listed = await portal.call("GET", f"/api/enrollments?nip={staff}", as_=(staff, "pegawai"))
+    assert [e["status"] for e in listed.json()["items"]] == ["requested"]

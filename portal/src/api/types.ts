@@ -109,3 +109,46 @@ export interface Dashboard {
   retirements_next_12_months: { nip: string; name: string; retirement_date: string }[];
   freshness: Freshness;
 }
+
+// pelatihan (services/pelatihan/src/pelatihan/views.py and reports.py).
+export interface Program {
+  id: string;
+  title: string;
+  kind: string;
+  jp: number;
+  start: string;
+  end: string;
+  online: boolean;
+  place: string | null;
+  quota: number;
+  status: string;
+  meets?: boolean;
+}
+
+export interface Enrollment {
+  id: string;
+  program_id: string;
+  status: string;
+  requested_at: string;
+}
+
+export interface LearningRecord {
+  id: string;
+  title: string;
+  kind: string;
+  provider: string | null;
+  jp: number;
+  start: string;
+  end: string;
+  status: string;
+}
+
+export interface JpYear {
+  year: number;
+  target: number;
+  jp: number;
+  klasikal: number;
+  non_klasikal: number;
+  shortfall: number;
+  compliant: boolean;
+}
