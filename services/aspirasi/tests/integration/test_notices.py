@@ -14,7 +14,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 from aspirasi import sender
-from aspirasi.mail import transport_for
+from aspirasi.mail import LogTransport, transport_for
 from aspirasi_testkit import Clock, Service, aspirasi_settings, running
 from servicekit.testing import eventually
 from sqlalchemy import text
@@ -225,3 +225,19 @@ async def test_an_erased_contact_drops_its_notices(quiet_city: Service, smtp: In
     assert await send(quiet_city) == 4
     assert [s for _, s, _ in await states(quiet_city)] == ["dropped"] * 4
     assert smtp.messages == []
+
+
+async def test_the_log_transport_logs_no_personal_data(
+    quiet_city: Service, caplog: pytest.LogCaptureFixture
+):
+    sub = await quiet_city.submit(contact={"email": EMAIL})
+    await quiet_city.staff("POST", f"/submissions/{sub['id']}/route", {"unit_code": "dinkes"})
+    caplog.clear()
+    policy = sender.Policy.from_settings(quiet_city.settings)
+    assert (
+        await sender.send_due(quiet_city.runtime, LogTransport(), quiet_city.clock(), policy) == 1
+    )
+    logged = caplog.text
+    assert "progress notice (log transport)" in logged
+    assert EMAIL not in logged and TITLE not in logged and sub["code"] not in logged
+    assert await states(quiet_city) == [("route", "sent", 1)]
