@@ -75,6 +75,8 @@ class Suite:
         elif spec.name in ("presensi", "kinerja"):
             env["ASN_EVENTS_TOPIC"] = self.topic(spec.name)
             env["ASN_PEGAWAI_TOPIC"] = self.topic("pegawai")
+            if spec.name == "kinerja":
+                env["ASN_ASPIRASI_TOPIC"] = self.topic("aspirasi")
         elif spec.name == "aspirasi":
             env["ASN_EVENTS_TOPIC"] = self.topic("aspirasi")
             env["ASN_PEGAWAI_TOPIC"] = self.topic("pegawai")

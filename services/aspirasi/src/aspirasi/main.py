@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from servicekit.migrations import upgrade
 from servicekit.runtime import ServiceRuntime, create_service_app, serve
 
-from aspirasi import sla
+from aspirasi import mail, sender, sla
 from aspirasi.api import forums_routes, public, staff, testing
 from aspirasi.api.deps import Limiters
 from aspirasi.consumers import consumer_specs
@@ -41,23 +41,34 @@ def create_app(settings: AspirasiSettings | None = None, *, clock: Clock = syste
     )
     app.state.clock = clock
     app.state.limiters = Limiters.from_settings(settings)
+    runtime: ServiceRuntime = app.state.runtime
     if settings.sla_sweep_enabled:
-        _run_sweep_beside(app, settings, clock)
+        _run_beside(
+            app,
+            lambda: sla.run_forever(
+                runtime, clock, settings.sla_sweep_interval_s, settings.contact_retention_days
+            ),
+        )
+    if settings.notify_enabled:
+        transport = mail.transport_for(settings)
+        policy = sender.Policy.from_settings(settings)
+        _run_beside(
+            app,
+            lambda: sender.run_forever(
+                runtime, transport, clock, settings.notify_interval_s, policy
+            ),
+        )
     return app
 
 
-def _run_sweep_beside(app: FastAPI, settings: AspirasiSettings, clock: Clock) -> None:
+def _run_beside(app: FastAPI, loop: Callable[[], Coroutine[Any, Any, None]]) -> None:
+    """Run a background loop for the app's lifetime (wrapping the lifespan so far)."""
     inner = app.router.lifespan_context
-    runtime: ServiceRuntime = app.state.runtime
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[Any]:
         async with inner(app) as value:
-            task = asyncio.create_task(
-                sla.run_forever(
-                    runtime, clock, settings.sla_sweep_interval_s, settings.contact_retention_days
-                )
-            )
+            task = asyncio.create_task(loop())
             try:
                 yield value
             finally:

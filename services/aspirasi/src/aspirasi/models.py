@@ -196,3 +196,26 @@ class UnitSignal(AspirasiTable, table=True):
     month: str = Field(sa_column=Column(Text, primary_key=True))
     figures: dict[str, Any] = Field(sa_column=Column(JSONB, nullable=False))
     computed_at: dt.datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+
+
+class Notification(AspirasiTable, table=True):
+    """A progress notice owed to a ticket's contact, written in the step's own transaction
+    (an outbox: no step without its notice, no notice without its step). It holds no
+    address: the sender reads the contact at send time, so erasing the contact erases it
+    from the notices still due too."""
+
+    __tablename__ = "notification"
+    __table_args__ = (Index("ix_notification_due", "next_attempt_at", "state"),)
+
+    id: int | None = Field(default=None, sa_column=Column(BigInteger, Identity(), primary_key=True))
+    submission_id: uuid.UUID = Field(
+        sa_column=_uuid(ForeignKey("submission.id"), nullable=False, index=True)
+    )
+    action: str = Field(sa_column=Column(Text, nullable=False))
+    status: str = Field(sa_column=Column(Text, nullable=False))
+    state: str = Field(default="pending", sa_column=Column(Text, nullable=False))
+    attempts: int = Field(default=0, sa_column=Column(Integer, nullable=False))
+    created_at: dt.datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    next_attempt_at: dt.datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    done_at: dt.datetime | None = Field(default=None, sa_column=_at())
+    last_error: str | None = Field(default=None, sa_column=Column(Text))

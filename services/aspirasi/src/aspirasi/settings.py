@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import Field, model_validator
+from typing import Literal
+
+from pydantic import Field, SecretStr, model_validator
 from servicekit.settings import ServiceSettings
 
 
@@ -35,6 +37,27 @@ class AspirasiSettings(ServiceSettings):
     contact_retention_days: int = Field(
         default=365, ge=1, description="A contact is erased this long after the ticket ended."
     )
+    notify_transport: Literal["log", "smtp"] = Field(
+        default="log",
+        description="How progress notices reach a contact: `log` records that one was due "
+        "(no address, no words), `smtp` mails it through ASN_SMTP_*.",
+    )
+    notify_enabled: bool = True
+    notify_interval_s: float = Field(default=10.0, gt=0, description="How often due notices go.")
+    notify_max_attempts: int = Field(default=8, ge=1, description="Tries before a notice fails.")
+    notify_backoff_s: float = Field(
+        default=60.0, gt=0, description="Wait after a failed try, doubled after each."
+    )
+    portal_url: str = Field(
+        default="https://aspirasi.sawahlunto.go.id", description="Named in each notice."
+    )
+    smtp_host: str = "localhost"
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_starttls: bool = True
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_sender: str = "aspirasi-noreply@sawahlunto.go.id"
+    smtp_timeout_s: float = Field(default=30.0, gt=0)
     test_clock: bool = Field(
         default=False,
         description="Dev/test only: PUT /testing/clock moves this process's clock and "

@@ -17,7 +17,7 @@ from asn_schemas.aspirasi import (
 from servicekit.problems import conflict
 from servicekit.uow import UnitOfWork
 
-from aspirasi import store
+from aspirasi import notices, store
 from aspirasi.domain.clocks import due_on
 from aspirasi.domain.privacy import public_words
 from aspirasi.domain.workdays import business_date
@@ -133,5 +133,6 @@ async def move(
             started[kind] = start_clock(uow, sub, kind, today, days_off)
     sub.escalated = any(c.breached_at is not None and c.stopped_at is None for c in running)
     record(uow, sub, action.value, now, note)
+    notices.owe(uow, sub, action, now)
     await uow.session.flush()
     return started

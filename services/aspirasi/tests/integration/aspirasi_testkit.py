@@ -195,7 +195,8 @@ async def aspirasi_settings(new_database, new_topic, kafka_bootstrap, dev_keys, 
         relay_poll_interval_s=0.2,
         log_json=False,
         sla_sweep_enabled=False,  # tests sweep explicitly, at the instants they choose
-        **extra,
+        # Tests of the notices run the sender themselves, or turn its loop on.
+        **{"notify_enabled": False, **extra},
     )
 
 

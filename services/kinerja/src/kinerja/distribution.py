@@ -13,7 +13,7 @@ from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from kinerja import store
+from kinerja import signals, store
 from kinerja.domain.distribution_rules import OrganisationPredikat as OrgPredikat
 from kinerja.domain.distribution_rules import distribution_warnings
 from kinerja.models import Appraisal, OrganisationPredikat, Unit
@@ -58,6 +58,8 @@ async def report(session: AsyncSession, unit_id: uuid.UUID, year: int) -> dict[s
         "unit_code": unit.code if unit else None,
         "year": year,
         "organisation_predikat": org.predikat if org else None,
+        # Context beside the predikat (issue 12): the citizens' voice on the unit, by month.
+        "unit_signals": await signals.of_year(session, unit.code, year) if unit else [],
         "counts": {p.value: counts.get(p, 0) for p in Predikat},
         "labels": {p.value: p.label for p in Predikat},
         "warnings": [{"code": w.code, "message": w.message} for w in warnings],

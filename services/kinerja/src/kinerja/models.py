@@ -14,6 +14,7 @@ from sqlalchemy import (
     Column,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -190,3 +191,19 @@ class OrganisationPredikat(KinerjaTable, table=True):
     predikat: str = Field(sa_column=Column(Text, nullable=False))
     set_by: str = Field(sa_column=Column(Text, nullable=False))
     set_at: datetime | None = Field(default=None, sa_column=_now())
+
+
+class UnitSignal(KinerjaTable, table=True):
+    """Replica of aspirasi's monthly unit signal: shown beside the organisation predikat as
+    context. No appraisal reads it (issue 12: it never touches an individual's appraisal)."""
+
+    __tablename__ = "unit_signal"
+
+    unit_code: str = Field(sa_column=Column(Text, primary_key=True))
+    month: str = Field(sa_column=Column(Text, primary_key=True))
+    received: int = Field(sa_column=Column(Integer, nullable=False))
+    resolved: int = Field(sa_column=Column(Integer, nullable=False))
+    sla_compliance: float | None = Field(default=None, sa_column=Column(Float, nullable=True))
+    reopen_rate: float | None = Field(default=None, sa_column=Column(Float, nullable=True))
+    average_rating: float | None = Field(default=None, sa_column=Column(Float, nullable=True))
+    computed_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))

@@ -14,6 +14,11 @@ class KinerjaSettings(ServiceSettings):
     pegawai_topic: str = Field(
         default="pegawai.events", description="Where the employee replica comes from."
     )
+    aspirasi_topic: str = Field(
+        default="aspirasi.events",
+        description="Where the citizens' unit signals come from (context beside the "
+        "organisation predikat, never an input to an appraisal).",
+    )
     consumer_group: str = "kinerja"
     appraisal_cadence: Literal["quarterly", "monthly"] = Field(
         default="quarterly",

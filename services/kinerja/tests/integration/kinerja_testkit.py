@@ -96,6 +96,11 @@ class Service:
     async def publish_pegawai(self, payload: EventPayload, subject: str, sequence: int) -> None:
         await publish(self.bootstrap, self.settings.pegawai_topic, payload, subject, sequence)
 
+    async def publish_aspirasi(self, payload: EventPayload, subject: str) -> None:
+        await publish(
+            self.bootstrap, self.settings.aspirasi_topic, payload, subject, None, "aspirasi"
+        )
+
     async def replica_has(self, nip: str, **expected: Any) -> None:
         async def arrived() -> bool:
             async with self.db.read_session() as session:
@@ -114,10 +119,19 @@ class Service:
 
 
 async def publish(
-    bootstrap: str, topic: str, payload: EventPayload, subject: str, sequence: int | None
+    bootstrap: str,
+    topic: str,
+    payload: EventPayload,
+    subject: str,
+    sequence: int | None,
+    service: str = "pegawai",
 ) -> None:
     envelope = new_event(
-        payload, subject=subject, actor=BKPSDM_NIP, source="/sawahlunto/pegawai", sequence=sequence
+        payload,
+        subject=subject,
+        actor=BKPSDM_NIP,
+        source=f"/sawahlunto/{service}",
+        sequence=sequence,
     )
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
     await producer.start()
@@ -261,6 +275,7 @@ async def kinerja_settings(new_database, new_topic, kafka_bootstrap, dev_keys, *
         environment="test",
         events_topic=extra.pop("events_topic", None) or await new_topic("kinerja"),
         pegawai_topic=extra.pop("pegawai_topic", None) or await new_topic("pegawai"),
+        aspirasi_topic=extra.pop("aspirasi_topic", None) or await new_topic("aspirasi"),
         consumer_group=f"kinerja-{uuid.uuid4().hex[:8]}",
         relay_poll_interval_s=0.2,
         log_json=False,
