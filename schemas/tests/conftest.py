@@ -290,6 +290,41 @@ def roster_samples() -> list[EventPayload]:
             decided_by=SUPERVISOR,
             decided_at=at,
         ),
+        p.AttendanceCorrectionRequestedV1(
+            correction_id=UUID("0190c0a0-8888-7000-8000-000000000008"),
+            nip=NIP,
+            unit_code="BKPSDM",
+            date=date(2025, 3, 3),
+            kind="missing_check_out",
+            approver_nip=SUPERVISOR,
+            requested_at=at,
+        ),
+        p.AttendanceCorrectionRejectedV1(
+            correction_id=UUID("0190c0a0-8888-7000-8000-000000000008"),
+            nip=NIP,
+            unit_code="BKPSDM",
+            date=date(2025, 3, 3),
+            kind="missing_check_out",
+            decided_by=SUPERVISOR,
+            decided_at=at,
+        ),
+        p.FlexibleWorkRequestedV1(
+            request_id=UUID("0190c0a0-7777-7000-8000-000000000007"),
+            nip=NIP,
+            unit_code="BKPSDM",
+            date=date(2025, 3, 4),
+            approver_nip=SUPERVISOR,
+            requested_at=at,
+        ),
+        p.FlexibleWorkDecidedV1(
+            request_id=UUID("0190c0a0-7777-7000-8000-000000000007"),
+            nip=NIP,
+            unit_code="BKPSDM",
+            date=date(2025, 3, 4),
+            approved=True,
+            decided_by=SUPERVISOR,
+            decided_at=at,
+        ),
     ]
 
 

@@ -22,6 +22,7 @@ from sqlalchemy import (
     MetaData,
     Table,
     Text,
+    Time,
     func,
     text,
 )
@@ -384,6 +385,44 @@ PELATIHAN_TABLES = (
     learning_record,
     training_budget,
 )
+
+presensi_request = Table(
+    "presensi_request",
+    metadata,
+    Column("request_id", UUID(as_uuid=True), primary_key=True),
+    Column("kind", Text, nullable=False, comment="attendance_correction/flexible_work"),
+    Column("correction_kind", Text, comment="missing_check_in/…; null for flexible work"),
+    Column("nip", Text, nullable=False),
+    Column("unit_code", Text, nullable=False),
+    Column("date", Date, nullable=False),
+    Column("approver_nip", Text, comment="The direct supervisor who decides"),
+    Column("state", Text, nullable=False, comment="requested/approved/rejected"),
+    Column("requested_at", DateTime(timezone=True), comment="Null when only its decision came"),
+    Column("decided_by", Text),
+    Column("decided_at", DateTime(timezone=True)),
+    _now(),
+    Index(
+        "ix_presensi_request_waiting", "approver_nip", postgresql_where=text("state = 'requested'")
+    ),
+)
+
+roster_day = Table(
+    "roster_day",
+    metadata,
+    Column("nip", Text, primary_key=True),
+    Column("date", Date, primary_key=True),
+    Column("unit_code", Text, nullable=False),
+    Column("month", Text, nullable=False),
+    Column("version", Integer, nullable=False, comment="The roster's version: the newest wins"),
+    Column("shift_code", Text, comment="Null for a rostered day off"),
+    Column("start", Time),
+    Column("end", Time),
+    _now(),
+    Index("ix_roster_day_unit_month", "unit_code", "month"),
+    Index("ix_roster_day_unit_date", "unit_code", "date"),
+)
+
+SHIFT_TABLES = (presensi_request, roster_day)
 
 applied_offset = Table(
     "applied_offset",

@@ -315,6 +315,66 @@ class AttendanceCorrectedV1(EventPayload):
     decided_at: UtcDatetime
 
 
+class AttendanceCorrectionRequestedV1(EventPayload):
+    """An employee asked to correct one of their days; it waits for their direct supervisor
+    (the reason and the evidence stay in the service)."""
+
+    event_type = "presensi.attendance.correction_requested.v1"
+
+    correction_id: UUID
+    nip: Nip
+    unit_code: str = Field(min_length=1)
+    date: dt.date = Field(description="Business date in Asia/Jakarta (WIB).")
+    kind: str = Field(
+        description="missing_check_in | missing_check_out | wrong_status | official_travel"
+    )
+    approver_nip: Nip = Field(description="The direct supervisor who decides.")
+    requested_at: UtcDatetime
+
+
+class AttendanceCorrectionRejectedV1(EventPayload):
+    """The supervisor refused a correction: the day stays as it was (an approval is
+    `presensi.attendance.corrected.v1`)."""
+
+    event_type = "presensi.attendance.correction_rejected.v1"
+
+    correction_id: UUID
+    nip: Nip
+    unit_code: str = Field(min_length=1)
+    date: dt.date = Field(description="Business date in Asia/Jakarta (WIB).")
+    kind: str
+    decided_by: str = Field(min_length=1, description="NIP of the supervisor who refused.")
+    decided_at: UtcDatetime
+
+
+class FlexibleWorkRequestedV1(EventPayload):
+    """An employee asked to work from elsewhere on a day; it waits for their direct
+    supervisor (the place and reason stay in the service)."""
+
+    event_type = "presensi.flexible_work.requested.v1"
+
+    request_id: UUID
+    nip: Nip
+    unit_code: str = Field(min_length=1)
+    date: dt.date = Field(description="Business date in Asia/Jakarta (WIB).")
+    approver_nip: Nip = Field(description="The direct supervisor who decides.")
+    requested_at: UtcDatetime
+
+
+class FlexibleWorkDecidedV1(EventPayload):
+    """The supervisor approved or refused a flexible-work day."""
+
+    event_type = "presensi.flexible_work.decided.v1"
+
+    request_id: UUID
+    nip: Nip
+    unit_code: str = Field(min_length=1)
+    date: dt.date = Field(description="Business date in Asia/Jakarta (WIB).")
+    approved: bool
+    decided_by: str = Field(min_length=1, description="NIP of the supervisor who decided.")
+    decided_at: UtcDatetime
+
+
 PRESENSI_EVENTS: tuple[type[EventPayload], ...] = (
     AttendanceCheckedInV1,
     AttendanceCheckedOutV1,
@@ -331,4 +391,8 @@ PRESENSI_EVENTS: tuple[type[EventPayload], ...] = (
     RosterPublishedV1,
     RosterChangedV1,
     AttendanceCorrectedV1,
+    AttendanceCorrectionRequestedV1,
+    AttendanceCorrectionRejectedV1,
+    FlexibleWorkRequestedV1,
+    FlexibleWorkDecidedV1,
 )

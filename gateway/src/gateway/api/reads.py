@@ -12,7 +12,7 @@ from servicekit.identity import Role
 from servicekit.problems import invalid, not_found
 
 from gateway import access
-from gateway.api import aspirasi_views, kinerja_views, pelatihan_views, queries
+from gateway.api import aspirasi_views, kinerja_views, pelatihan_views, presensi_views, queries
 from gateway.state import State
 from gateway.upstream import READ_MODEL_SOURCES
 from gateway.workdays import attendance_status, non_working_day
@@ -42,6 +42,7 @@ async def profile(nip: str, who: CurrentIdentity, state: State) -> dict[str, Any
             raise not_found("employee", f"Pegawai {nip}")
         await access.check_profile(conn, who, nip, row["unit_code"])
         pelatihan = await pelatihan_views.profile_section(conn, nip, today)
+        roster = await presensi_views.person_week(conn, nip, today)
     history: dict[str, list[dict[str, Any]]] = {}
     for item in row["history"]:
         field = item.pop("field")
@@ -77,6 +78,7 @@ async def profile(nip: str, who: CurrentIdentity, state: State) -> dict[str, Any
         "attendance_month": {"month": today.strftime("%Y-%m"), **row["recap"]},
         "leave_balances": row["balances"],
         "open_requests": row["open_requests"],
+        "roster_week": roster,
         "kinerja": kinerja_views.profile_section(row["skps"], row["predikat"], row["feedback"]),
         "pelatihan": pelatihan,
         "updated_at": row["updated_at"],
@@ -107,6 +109,7 @@ async def unit_dashboard(code: str, who: CurrentIdentity, state: State) -> dict[
         distribution = await kinerja_views.predikat_distribution(conn, code)
         complaints = await aspirasi_views.complaint_figures(conn, code)
         training = await pelatihan_views.unit_section(conn, code, today)
+        roster = await presensi_views.unit_week(conn, code, today)
     return {
         "unit": dict(unit),
         "headcount": {"total": sum(headcount["status"].values()), **headcount},
@@ -116,6 +119,7 @@ async def unit_dashboard(code: str, who: CurrentIdentity, state: State) -> dict[
             **(dict(attendance) if attendance else {}),
         },
         "pending_leave_decisions": [dict(r) for r in pending],
+        "roster_week": roster,
         "retirements_next_12_months": [dict(r) for r in retiring],
         "predikat_distribution": distribution,
         "pelatihan": training,
@@ -132,7 +136,8 @@ async def inbox(
 ) -> dict[str, Any]:
     """What waits for the caller's decision: leave requests of those who report to them
     (and, for BKPSDM, requests forwarded to BKPSDM), SKPs to agree, appraisals to rate,
-    enrolments to decide and learning records to verify, and tickets: the coordinator's to
+    attendance corrections and flexible-work days to decide, enrolments to decide and
+    learning records to verify, and tickets: the coordinator's to
     verify or route, a unit's to follow up or answer, escalations first."""
     async with state.read_pool.acquire() as conn:
         rows = await conn.fetch(queries.INBOX, who.sub, who.has_role(Role.BKPSDM), limit)
@@ -142,12 +147,13 @@ async def inbox(
             conn, who.sub, who.has_role(Role.BKPSDM), limit
         )
         tickets = await aspirasi_views.inbox_items(conn, who, limit)
+        shifts = await presensi_views.inbox_items(conn, who.sub, limit)
     items = [
         {"kind": "leave_request", "action": f"/api/leave-requests/{r['request_id']}", **dict(r)}
         for r in rows
     ]
     return {
-        "items": items + skps + appraisals + training + tickets,
+        "items": items + shifts + skps + appraisals + training + tickets,
         "freshness": state.freshness(("presensi", "kinerja", "pelatihan", "aspirasi")),
     }
 

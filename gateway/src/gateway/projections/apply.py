@@ -30,13 +30,14 @@ from sqlalchemy import update as sql_update
 from sqlalchemy.dialects.postgresql import ARRAY, UUID, insert
 
 from gateway.models import applied_event, applied_offset
-from gateway.projections import aspirasi, kinerja, pegawai, pelatihan, presensi
+from gateway.projections import aspirasi, kinerja, pegawai, pelatihan, presensi, presensi_shifts
 from gateway.projections.common import Executor, Projection, Write
 from gateway.settings import GatewaySettings
 
 PROJECTIONS: dict[str, Projection] = {
     **pegawai.PROJECTIONS,
     **presensi.PROJECTIONS,
+    **presensi_shifts.PROJECTIONS,
     **kinerja.PROJECTIONS,
     **aspirasi.PROJECTIONS,
     **pelatihan.PROJECTIONS,

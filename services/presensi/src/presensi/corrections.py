@@ -11,7 +11,12 @@ import uuid
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from asn_schemas.presensi import AttendanceCorrectedV1, DayStatus
+from asn_schemas.presensi import (
+    AttendanceCorrectedV1,
+    AttendanceCorrectionRejectedV1,
+    AttendanceCorrectionRequestedV1,
+    DayStatus,
+)
 from servicekit.identity import Identity
 from servicekit.problems import check_if_match, conflict, forbidden, invalid, not_found
 from servicekit.uow import UnitOfWork
@@ -98,7 +103,8 @@ def _times(body: Any, day: date) -> None:
         raise invalid("times_out_of_order", "Jam pulang sebelum jam masuk.", field="check_out_at")
 
 
-async def create(uow: UnitOfWork, who: Identity, body: Any, today: date) -> AttendanceCorrection:
+async def create(uow: UnitOfWork, who: Identity, body: Any, now: datetime) -> AttendanceCorrection:
+    today = business_date(now)
     nip = body.nip or who.sub
     if nip != who.sub:
         raise forbidden("Koreksi presensi hanya diajukan untuk diri sendiri.")
@@ -144,6 +150,19 @@ async def create(uow: UnitOfWork, who: Identity, body: Any, today: date) -> Atte
         approver_nip=emp.supervisor_nip,
     )
     session.add(correction)
+    # Announced so the supervisor's inbox (the gateway's read model) shows it.
+    uow.add_event(
+        AttendanceCorrectionRequestedV1(
+            correction_id=correction.id,
+            nip=nip,
+            unit_code=emp.unit_code,
+            date=body.date,
+            kind=body.kind,
+            approver_nip=emp.supervisor_nip,
+            requested_at=now,
+        ),
+        subject=nip,
+    )
     return correction
 
 
@@ -179,6 +198,19 @@ async def decide(
     correction.version += 1
     if correction.status == APPROVED:
         await _apply(uow, correction, now, daily_cap)
+    else:
+        uow.add_event(
+            AttendanceCorrectionRejectedV1(
+                correction_id=correction.id,
+                nip=correction.nip,
+                unit_code=correction.unit_code,
+                date=correction.date,
+                kind=correction.kind,
+                decided_by=who.sub,
+                decided_at=now,
+            ),
+            subject=correction.nip,
+        )
     return correction
 
 

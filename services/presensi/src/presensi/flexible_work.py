@@ -8,6 +8,7 @@ import uuid
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from asn_schemas.presensi import FlexibleWorkDecidedV1, FlexibleWorkRequestedV1
 from servicekit.identity import Identity
 from servicekit.problems import check_if_match, conflict, forbidden, invalid, not_found
 from servicekit.uow import UnitOfWork
@@ -15,6 +16,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from presensi import access, store
+from presensi.domain.calendar import business_date
 from presensi.domain.flexible import (
     DEFAULT_DAYS_PER_MONTH,
     FlexiblePolicy,
@@ -55,7 +57,8 @@ async def policy(session: AsyncSession, unit_code: str) -> FlexiblePolicy:
     return FlexiblePolicy(int(value) if value is not None else DEFAULT_DAYS_PER_MONTH)
 
 
-async def create(uow: UnitOfWork, who: Identity, body: Any, today: date) -> FlexibleWork:
+async def create(uow: UnitOfWork, who: Identity, body: Any, now: datetime) -> FlexibleWork:
+    today = business_date(now)
     nip = body.nip or who.sub
     if nip != who.sub:
         raise forbidden("Kerja fleksibel hanya diajukan untuk diri sendiri.")
@@ -96,6 +99,18 @@ async def create(uow: UnitOfWork, who: Identity, body: Any, today: date) -> Flex
         approver_nip=emp.supervisor_nip,
     )
     session.add(request)
+    # Announced so the supervisor's inbox (the gateway's read model) shows it.
+    uow.add_event(
+        FlexibleWorkRequestedV1(
+            request_id=request.id,
+            nip=nip,
+            unit_code=emp.unit_code,
+            date=body.date,
+            approver_nip=emp.supervisor_nip,
+            requested_at=now,
+        ),
+        subject=nip,
+    )
     return request
 
 
@@ -127,6 +142,18 @@ async def decide(
     request.status = APPROVED if decision == "approve" else REJECTED
     request.decided_by, request.decided_at, request.decision_note = who.sub, now, note
     request.version += 1
+    uow.add_event(
+        FlexibleWorkDecidedV1(
+            request_id=request.id,
+            nip=request.nip,
+            unit_code=request.unit_code,
+            date=request.date,
+            approved=request.status == APPROVED,
+            decided_by=who.sub,
+            decided_at=now,
+        ),
+        subject=request.nip,
+    )
     return request
 
 

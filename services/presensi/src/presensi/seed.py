@@ -143,7 +143,9 @@ async def _corrections(db: Database, settings: PresensiSettings, today: date) ->
         )  # fmt: skip
         try:
             async with _uow(db, settings, who) as uow:
-                asked = await corrections.create(uow, who, body, today)
+                asked = await corrections.create(
+                    uow, who, body, datetime.combine(today, time(8), WIB)
+                )
             if kind != "missing_check_out":  # the first stays in the supervisor's inbox
                 boss = Identity(sub=supervisor, roles=frozenset({str(Role.PEGAWAI)}))
                 async with _uow(db, settings, boss) as uow:

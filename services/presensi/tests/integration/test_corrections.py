@@ -75,6 +75,12 @@ async def test_a_forgotten_check_out_corrected_by_the_supervisor_changes_the_rec
     assert data["previous_status"] == "pulang_cepat" and data["status"] == "hadir"
     assert data["deduction_percent"] == 0 and data["kind"] == "missing_check_out"
     assert "reason" not in data
+    # The request itself is announced for the supervisor's inbox, its reason kept here.
+    requested = [e for e in events if e["type"] == "presensi.attendance.correction_requested.v1"]
+    assert [e["data"]["correction_id"] for e in requested] == [correction["id"]]
+    assert requested[0]["subject"] == STAFF and requested[0]["data"]["approver_nip"] == MID
+    assert "reason" not in requested[0]["data"]
+    assert not [e for e in events if e["type"].endswith("correction_rejected.v1")]
 
 
 async def test_refused_corrections_change_nothing(city: Service) -> None:
@@ -107,6 +113,14 @@ async def test_refused_corrections_change_nothing(city: Service) -> None:
         {"decision": "reject", "note": "Tidak ada bukti"}, as_=SUPERVISOR,
     )  # fmt: skip
     assert rejected.status_code == 200 and rejected.json()["status"] == "ditolak"
+    events = await city.published_events(await city.outbox_total())
+    refused = [e for e in events if e["type"] == "presensi.attendance.correction_rejected.v1"]
+    assert [(e["data"]["correction_id"], e["data"]["decided_by"]) for e in refused] == [
+        (first.json()["id"], MID)
+    ]
+    assert not [e for e in events if e["type"] == "presensi.attendance.corrected.v1"]
+    asked = [e for e in events if e["type"] == "presensi.attendance.correction_requested.v1"]
+    assert len(asked) == 3  # the refused requests announced nothing
     before = await counts(city)
     city.clock.set(2025, 4, 6, 9, 0)
     late = await city.call("POST", "/attendance-corrections", forgot_out("2025-03-06"), as_=ME)

@@ -51,6 +51,13 @@ async def test_an_approved_day_from_home_has_no_geofence_flag(city: Service) -> 
     }
     assert closed[STAFF]["flexible_work"] is True and closed[STAFF]["status"] == "pulang_cepat"
     assert closed[MID]["flexible_work"] is False
+    asked_events = [e for e in events if e["type"] == "presensi.flexible_work.requested.v1"]
+    assert [(e["data"]["request_id"], e["data"]["approver_nip"]) for e in asked_events] == [
+        (asked.json()["id"], MID)
+    ]
+    assert "place" not in asked_events[0]["data"]
+    decided = [e for e in events if e["type"] == "presensi.flexible_work.decided.v1"]
+    assert [(e["data"]["approved"], e["data"]["decided_by"]) for e in decided] == [(True, MID)]
 
 
 async def test_the_units_policy_limits_flexible_days(city: Service) -> None:

@@ -21,7 +21,6 @@ from sqlmodel import col
 
 from presensi import access, corrections, store
 from presensi.api.schemas import Body, now
-from presensi.domain.calendar import business_date
 from presensi.domain.correction_rules import CorrectionKind
 from presensi.settings import PresensiSettings
 from presensi.shift_tables import AttendanceCorrection
@@ -64,7 +63,7 @@ async def create_correction(
     """Ask to correct one of your own days; it goes to your direct supervisor."""
 
     async def action(uow: UnitOfWork) -> Outcome:
-        c = await corrections.create(uow, who, body, business_date(clock))
+        c = await corrections.create(uow, who, body, clock)
         return corrections.view(c), c.version
 
     return await run_command(

@@ -1,5 +1,6 @@
 """Fingerprint device routes: registration (admin_opd of the unit or BKPSDM) and batches
-of log lines pushed with the device's own token (`X-Device-Token`)."""
+of log lines pushed with the device's own token (`X-Device-Token`): JSON, or the device's
+own attendance log export as text (`presensi.domain.attlog`)."""
 
 from __future__ import annotations
 
@@ -9,17 +10,21 @@ from typing import Annotated, Any
 
 from asn_schemas.base import Nip
 from fastapi import APIRouter, Header, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import Field
+from pydantic import Field, ValidationError
 from servicekit.auth import CurrentIdentity
 from servicekit.commands import Outcome, run_command
 from servicekit.context import current_traceparent
+from servicekit.errors import ProblemError
 from servicekit.identity import Identity
+from servicekit.problems import invalid
 from servicekit.runtime import Runtime
 from servicekit.uow import UnitOfWork
 
 from presensi import devices
 from presensi.api.schemas import Body
+from presensi.domain import attlog
 from presensi.punches import Desks
 
 router = APIRouter(tags=["devices"])
@@ -64,20 +69,85 @@ async def register_device(
     )
 
 
-@router.post("/devices/{serial}/punches")
+ATTLOG_TYPES = ("text/plain", "application/octet-stream")
+"""Content types of an attendance log export sent as it is (a file upload's bytes)."""
+MAX_BODY = 1 << 20
+"""Far above 5000 lines of either form (about 40 bytes a line in the export)."""
+
+
+def _inlined(schema: dict[str, Any]) -> dict[str, Any]:
+    """The model's JSON Schema with its `$defs` put in place (the body is read by hand, so
+    FastAPI does not register its components)."""
+    defs = schema.pop("$defs", {})
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, dict):
+            ref = node.get("$ref", "")
+            if ref.startswith("#/$defs/"):
+                return walk(defs[ref.removeprefix("#/$defs/")])
+            return {k: walk(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [walk(v) for v in node]
+        return node
+
+    return dict(walk(schema))
+
+
+_PUNCHES_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {"schema": _inlined(DeviceBatch.model_json_schema())},
+            "text/plain": {
+                "schema": {
+                    "type": "string",
+                    "description": "A ZKTeco attendance log export (attlog.dat): "
+                    "PIN, tab, YYYY-MM-DD HH:MM:SS (WIB), then the device's other fields.",
+                }
+            },
+        },
+    }
+}
+
+
+def _lines(content_type: str, raw: bytes) -> list[tuple[str, dt.datetime]]:
+    """(PIN, instant) of each line of the body, in either form; a bad body is refused
+    whole with what is wrong, before anything is stored."""
+    if len(raw) > MAX_BODY:
+        raise ProblemError(413, "body_too_large", "Data terlalu besar",
+                           f"Kirim paling banyak {MAX_BODY} bita sekali kirim.")  # fmt: skip
+    if content_type in ATTLOG_TYPES:
+        try:
+            parsed = attlog.parse(raw.decode("utf-8"))
+        except UnicodeDecodeError:
+            raise invalid("attlog_not_text", "Berkas log presensi bukan teks.") from None
+        except attlog.AttlogError as exc:
+            raise invalid(
+                "attlog_malformed", f"Baris {exc.line}: {exc.detail}.", line=exc.line
+            ) from None
+        return [(p.pin, devices.instant(p.at)) for p in parsed]
+    try:
+        body = DeviceBatch.model_validate_json(raw)
+    except ValidationError as exc:
+        errors = exc.errors(include_url=False)
+        raise RequestValidationError([{**e, "loc": ("body", *e["loc"])} for e in errors]) from None
+    return [(r.pin, devices.instant(r.timestamp)) for r in body.records]
+
+
+@router.post("/devices/{serial}/punches", openapi_extra=_PUNCHES_BODY)
 async def device_punches(
     serial: str,
-    body: DeviceBatch,
     runtime: Runtime,
     request: Request,
     token: Annotated[str | None, Header(alias="X-Device-Token", max_length=200)] = None,
 ) -> dict[str, Any]:
-    """A batch of the device's log lines; a re-sent batch changes nothing, unknown PINs
-    are reported."""
+    """A batch of the device's log lines, as JSON or as the device's attendance log export
+    (`text/plain`); a re-sent batch changes nothing, unknown PINs are reported."""
     async with runtime.db.read_session() as session:
         device = await devices.authenticate(session, serial, token)
     actor = Identity(sub=f"device:{serial.lower()}")
-    lines = [(r.pin, devices.instant(r.timestamp)) for r in body.records]
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    lines = _lines(content_type, await request.body())
     async with runtime.unit_of_work(actor) as uow:
         pending = await devices.receive(uow, device, lines)
     desks: Desks = request.app.state.desks

@@ -21,7 +21,6 @@ from sqlmodel import col
 
 from presensi import access, flexible_work, store
 from presensi.api.schemas import Body, now
-from presensi.domain.calendar import business_date
 from presensi.shift_tables import FlexibleWork
 
 router = APIRouter(tags=["flexible-work"])
@@ -54,7 +53,7 @@ async def create_flexible_work(
     """Ask to work from elsewhere on a day; it goes to your direct supervisor."""
 
     async def action(uow: UnitOfWork) -> Outcome:
-        f = await flexible_work.create(uow, who, body, business_date(clock))
+        f = await flexible_work.create(uow, who, body, clock)
         return flexible_work.view(f), f.version
 
     return await run_command(
