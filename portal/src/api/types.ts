@@ -82,11 +82,15 @@ export interface LeaveRequest {
 }
 
 export interface InboxItem {
-  kind: "leave_request" | "skp" | "appraisal";
+  /** leave_request, skp, appraisal, enrollment, learning_record, attendance_correction,
+   * flexible_work, ticket_to_verify/route/follow_up/answer, ticket_on_hold, ticket_escalated */
+  kind: string;
   action: string;
   request_id?: string;
-  nip: string;
-  name: string | null;
+  nip?: string;
+  name?: string | null;
+  code?: string;
+  title?: string | null;
   leave_type?: string;
   start_date?: string;
   end_date?: string;
