@@ -10,15 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from asn_schemas.aspirasi import (
+    ASPIRASI_EVENTS,
     SlaBreachedV1,
-    SubmissionAnsweredV1,
-    SubmissionArchivedV1,
-    SubmissionClosedV1,
-    SubmissionFollowedUpV1,
-    SubmissionHeldV1,
-    SubmissionRatedV1,
     SubmissionReceivedV1,
-    SubmissionReferredV1,
     SubmissionReopenedV1,
     SubmissionReturnedV1,
     SubmissionRoutedV1,
@@ -95,18 +89,9 @@ _DUE: dict[type[Any], str] = {
     SubmissionRoutedV1: "follow_up_due",
     SubmissionReopenedV1: "follow_up_due",
 }
-_SUBMISSION_EVENTS: tuple[type[Any], ...] = (
-    SubmissionReceivedV1,
-    SubmissionRoutedV1,
-    SubmissionHeldV1,
-    SubmissionReferredV1,
-    SubmissionArchivedV1,
-    SubmissionReturnedV1,
-    SubmissionFollowedUpV1,
-    SubmissionAnsweredV1,
-    SubmissionReopenedV1,
-    SubmissionClosedV1,
-    SubmissionRatedV1,
+# Every event that carries the ticket's snapshot (the catalogue's submission.* types).
+_SUBMISSION_EVENTS: tuple[type[Any], ...] = tuple(
+    model for model in ASPIRASI_EVENTS if "submission" in model.model_fields
 )
 
 

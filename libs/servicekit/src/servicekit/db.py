@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterator
 
 import asyncpg
 import sqlalchemy.exc
@@ -98,9 +99,9 @@ _UNAVAILABLE: tuple[type[BaseException], ...] = (
 )
 
 
-def database_unavailable(exc: BaseException) -> bool:
-    """Whether `exc`, or what it wraps (SQLAlchemy's `orig`, a cause or context), is a lost
-    database rather than a failure of the work itself."""
+def causes(exc: BaseException) -> Iterator[BaseException]:
+    """`exc` and everything it wraps (SQLAlchemy's `orig`, a cause or a context), each once:
+    what a driver error looks like depends on which layer wrapped it."""
     seen: set[int] = set()
     pending: list[BaseException] = [exc]
     while pending:
@@ -108,14 +109,20 @@ def database_unavailable(exc: BaseException) -> bool:
         if id(current) in seen:
             continue
         seen.add(id(current))
-        if isinstance(current, _UNAVAILABLE):
-            return True
-        if isinstance(current, sqlalchemy.exc.DBAPIError) and current.connection_invalidated:
-            return True
+        yield current
         orig = getattr(current, "orig", None)
         pending += [
             e
             for e in (orig, current.__cause__, current.__context__)
             if isinstance(e, BaseException)
         ]
-    return False
+
+
+def database_unavailable(exc: BaseException) -> bool:
+    """Whether `exc`, or what it wraps, is a lost database rather than a failure of the work
+    itself."""
+    return any(
+        isinstance(current, _UNAVAILABLE)
+        or (isinstance(current, sqlalchemy.exc.DBAPIError) and current.connection_invalidated)
+        for current in causes(exc)
+    )

@@ -15,7 +15,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from servicekit.db import database_unavailable
+from servicekit.db import causes, database_unavailable
 from servicekit.logging import get_logger
 
 PROBLEM_JSON = "application/problem+json"
@@ -93,26 +93,13 @@ UNIQUE_VIOLATION = "23505"
 
 
 def unique_violation(exc: BaseException) -> bool:
-    """Whether `exc`, or what it wraps (SQLAlchemy's `orig`, a cause or context), is a
-    unique-constraint violation (SQLSTATE 23505), however the driver or SQLAlchemy wrapped it."""
-    seen: set[int] = set()
-    pending: list[BaseException] = [exc]
-    while pending:
-        current = pending.pop()
-        if id(current) in seen:
-            continue
-        seen.add(id(current))
-        if isinstance(current, asyncpg.UniqueViolationError):
-            return True
-        if getattr(current, "sqlstate", None) == UNIQUE_VIOLATION:
-            return True
-        orig = getattr(current, "orig", None)
-        pending += [
-            e
-            for e in (orig, current.__cause__, current.__context__)
-            if isinstance(e, BaseException)
-        ]
-    return False
+    """Whether `exc`, or what it wraps, is a unique-constraint violation (SQLSTATE 23505),
+    however the driver or SQLAlchemy wrapped it."""
+    return any(
+        isinstance(current, asyncpg.UniqueViolationError)
+        or getattr(current, "sqlstate", None) == UNIQUE_VIOLATION
+        for current in causes(exc)
+    )
 
 
 def install_problem_handlers(app: FastAPI) -> None:
