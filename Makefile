@@ -78,7 +78,7 @@ bench: fetch ## benchmarks with their side-by-side anchors (not a test); BENCH=o
 		echo "== bench/$$b"; $(PY) python -m bench.$$b || exit 1; done
 
 token: sync ## mint a dev token: make token NIP=198503152010011001 ROLES=bkpsdm [UNIT=bkpsdm]
-	@$(PY) python -m servicekit.devkeys --nip "$(NIP)" --roles "$(or $(ROLES),pegawai)" $(if $(UNIT),--unit "$(UNIT)")
+	@$(PY) asn token --nip "$(NIP)" --roles "$(or $(ROLES),pegawai)" $(if $(UNIT),--unit "$(UNIT)")
 
 clean: stop ## stop everything and delete local state (databases, Kafka logs)
 	rm -rf .stack .stack-test

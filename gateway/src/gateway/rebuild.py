@@ -1,6 +1,7 @@
 """Rebuild the read model from the beginning of the topics, then swap it in.
 
-    uv run python -m gateway.rebuild          (ASN_* settings as for `python -m gateway`)
+    uv run asn rebuild gateway                (the local stack, or flags / ASN_* settings)
+    uv run python -m gateway.rebuild          (an alias: ASN_DATABASE_URL, ASN_KAFKA_BOOTSTRAP)
 
 Replays every event of the source topics (pegawai, presensi, kinerja) into fresh tables
 in schema `readmodel_new` while the gateway keeps serving from `readmodel`, then — in one
@@ -21,13 +22,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.structs import ConsumerRecord
 from asn_schemas import parse_envelope, payload_model
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ValidationError, model_validator
 from servicekit.consumer import ConsumedEvent
 from servicekit.db import Database, database_unavailable
 from servicekit.deadletter import DeadLetterWriter, dlq_topic
@@ -45,6 +46,18 @@ NEW_SCHEMA = f"{SCHEMA}_new"
 OLD_SCHEMA = f"{SCHEMA}_old"
 Decoded = tuple[ConsumerRecord[bytes, bytes], ConsumedEvent]
 _OFFSETS = select(applied_offset.c.topic, applied_offset.c.partition, applied_offset.c.offset)
+
+
+class RebuildSettings(GatewaySettings):
+    """The gateway's settings without the token-verification key: a rebuild serves no requests.
+
+    Asking an operator for ASN_JWT_PUBLIC_KEY_FILE to replay topics into tables was a
+    pydantic traceback about a setting the rebuild never reads.
+    """
+
+    @model_validator(mode="after")
+    def _key_source(self) -> RebuildSettings:
+        return self
 
 
 @dataclass
@@ -75,9 +88,17 @@ def _decode(record: ConsumerRecord[bytes, bytes]) -> ConsumedEvent | None:
     return ConsumedEvent(envelope, data, record.topic, record.partition, record.offset)
 
 
+Progress = Callable[[int, int], None]
+"""Called after each batch with (records read, records the topics held when it began)."""
+
+
 class Rebuild:
-    def __init__(self, settings: GatewaySettings, *, batch: int = 2000) -> None:
+    def __init__(
+        self, settings: GatewaySettings, *, batch: int = 2000, progress: Progress | None = None
+    ) -> None:
         self.settings = settings
+        self.progress = progress
+        self._read, self._total = 0, 0
         self.db = Database(settings.database_url.get_secret_value(), pool_size=2)
         self.topics = list(settings.source_topics.values())
         self.batch = batch
@@ -100,6 +121,8 @@ class Rebuild:
             consumer.assign(partitions)
             await consumer.seek_to_beginning(*partitions)
             end = await consumer.end_offsets(partitions) if partitions else {}
+            begin = await consumer.beginning_offsets(partitions) if partitions else {}
+            self._total = sum(end[tp] - begin[tp] for tp in partitions)
             await self._replay(consumer, {tp: end[tp] - 1 for tp in partitions}, None)
             await self._swap(consumer, partitions)
         finally:
@@ -139,6 +162,7 @@ class Rebuild:
                 for record in records:
                     if record.offset > last[tp]:
                         continue
+                    self._read += 1
                     event = _decode(record)
                     if event is None:
                         self.result.skipped += 1
@@ -146,6 +170,8 @@ class Rebuild:
                         events.append((record, event))
             if events:
                 applied += await self._apply(events, conn)
+            if self.progress is not None and conn is None:
+                self.progress(self._read, self._total)
             for tp in list(pending):
                 if await consumer.position(tp) > last[tp]:
                     pending.discard(tp)
@@ -205,14 +231,14 @@ class Rebuild:
             self.result.offsets = {f"{t}/{p}": o for t, p, o in rows}
 
 
-async def rebuild(settings: GatewaySettings) -> RebuildResult:
-    return await Rebuild(settings).run()
+async def rebuild(settings: GatewaySettings, progress: Progress | None = None) -> RebuildResult:
+    return await Rebuild(settings, progress=progress).run()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="gateway.rebuild", description=__doc__.split("\n")[0])
     parser.parse_args(argv)
-    settings = GatewaySettings()
+    settings = RebuildSettings()
     configure_logging("gateway-rebuild", settings.log_level, json=settings.log_json)
     result = asyncio.run(rebuild(settings))
     print(

@@ -1,0 +1,1 @@
+"""`asn`: the suite's operator command line (issue 16)."""

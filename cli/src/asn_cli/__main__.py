@@ -1,0 +1,3 @@
+from asn_cli.app import main
+
+main()
