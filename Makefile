@@ -50,7 +50,7 @@ lint: sync ## ruff, mypy (strict on libs and schemas; services, gateway and benc
 	@$(PY) ruff check .
 	@$(PY) ruff format --check .
 	@$(PY) mypy libs/servicekit/src schemas/src deploy/local/src
-	@$(PY) mypy $(wildcard services/*/src) gateway/src bench
+	@$(PY) mypy $(wildcard services/*/src) gateway/src cli/src bench
 	@$(PY) lint-imports
 
 # The portal: node modules from package-lock.json, and a build only when its sources changed.
