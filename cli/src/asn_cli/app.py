@@ -10,7 +10,7 @@ import contextlib
 import logging
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -32,8 +32,11 @@ app = typer.Typer(
 )
 dlq_app = typer.Typer(help="Dead letters: list the topics, show letters, replay them.")
 rebuild_app = typer.Typer(help="Rebuild a read model from the beginning of the topics.")
+import_app = typer.Typer(help="Import existing personnel data (BKPSDM's first day).")
 app.add_typer(dlq_app, name="dlq")
 app.add_typer(rebuild_app, name="rebuild")
+app.add_typer(import_app, name="import")
+ROWS_LEFT_OUT = 3
 out = Console(highlight=False)
 
 
@@ -224,6 +227,101 @@ def rebuild_gateway(
         f"{result.skipped} skipped, {result.dead_lettered} dead-lettered "
         f"(to {dlq_topic(settings.consumer_group)}), {result.seconds} s",
         markup=False,
+    )
+
+
+@import_app.command(name="employees")
+def import_employees(
+    export: Annotated[
+        Path, typer.Argument(help="SIASN's employee export: .xlsx (sheets PNS and UNOR) or .csv")
+    ],
+    units: Annotated[
+        Path | None,
+        typer.Option(
+            help="the units as a separate .csv (KODE_UNIT, NAMA_UNOR, JENIS, KODE_INDUK, UNOR_ID)"
+        ),
+    ] = None,
+    dry_run: Annotated[
+        bool,
+        typer.Option("--dry-run", help="check every row and say what would happen; change nothing"),
+    ] = False,
+    url: Annotated[
+        str | None,
+        typer.Option(help="pegawai's API [default: ASN_API_URL, else the local gateway's /api]"),
+    ] = None,
+    token: Annotated[
+        str | None, typer.Option(help="a BKPSDM token [default: ASN_TOKEN, else a local dev token]")
+    ] = None,
+) -> None:
+    """Units and employees from SIASN's export, through pegawai's own commands.
+
+    Exit 0 when every row was imported or already there, 3 when some rows were left out
+    (each listed with its line and reason), 1 when the import could not run."""
+    from asn_cli import import_run
+    from asn_cli.import_plan import make_plan
+    from asn_cli.siasn import read_export
+
+    base = target.api_url(url)
+    employees, unit_sheet = run(_sync(read_export, export, units))
+    client_token = target.api_token(token)
+
+    async def work() -> None:
+        async with import_run.http_client(base, client_token) as client:
+            have_units = await import_run.known_units(client)
+            have_nips = await import_run.known_nips(client, import_run.nips_in(employees))
+            plan = make_plan(employees, unit_sheet, have_units, have_nips)
+            _show_problems(plan.problems)
+            left_out = len({(p.sheet, p.line) for p in plan.errors})
+            out.print(
+                f"plan: create {len(plan.units)} unit(s) and {len(plan.employees)} employee(s); "
+                f"{plan.units_present} unit(s) and {plan.employees_present} employee(s) already "
+                f"in pegawai; {left_out} row(s) left out",
+                markup=False,
+            )
+            if dry_run:
+                out.print("dry run: nothing was changed", markup=False)
+                if left_out:
+                    raise typer.Exit(ROWS_LEFT_OUT)
+                return
+            columns = (
+                TextColumn("importing"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+            )
+            with Progress(*columns, console=out, transient=True) as bar:
+                task = bar.add_task("import", total=len(plan.units) + len(plan.employees))
+                result = await import_run.apply_plan(
+                    client,
+                    plan,
+                    unit_sheet=unit_sheet.name if unit_sheet else "UNOR",
+                    employee_sheet=employees.name,
+                    progress=lambda done: bar.update(task, completed=done),
+                )
+            _show_problems(result.failed)
+            out.print(
+                f"imported {result.units_created} unit(s) and {result.employees_created} "
+                f"employee(s); {result.units_present} unit(s) and {result.employees_present} "
+                f"employee(s) were already there; {left_out + len(result.failed)} row(s) left out",
+                markup=False,
+            )
+            if left_out or result.failed:
+                raise typer.Exit(ROWS_LEFT_OUT)
+
+    run(work())
+
+
+async def _sync(function: Any, *args: Any) -> Any:
+    """A plain function under `run`, so its CliError ends as one line too."""
+    return function(*args)
+
+
+def _show_problems(problems: list[Any]) -> None:
+    if not problems:
+        return
+    show_table(
+        ("where", "row", "problem", "severity", "message"),
+        [(f"{p.sheet}:{p.line}", p.key, p.code, p.severity, p.message) for p in problems],
     )
 
 

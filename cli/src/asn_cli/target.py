@@ -13,6 +13,8 @@ from pathlib import Path
 from devstack.config import StackConfig
 from devstack.services import DEV_KEYS_DIR
 
+from asn_cli.failures import CliError
+
 
 def kafka_bootstrap(flag: str | None = None) -> str:
     if flag:
@@ -37,3 +39,28 @@ def dev_keys_dir(flag: Path | None = None) -> Path:
     if os.environ.get("ASN_DEV_KEYS_DIR"):
         return Path(os.environ["ASN_DEV_KEYS_DIR"])
     return DEV_KEYS_DIR
+
+
+def api_url(flag: str | None = None) -> str:
+    """The suite's `/api` (the gateway, which forwards to pegawai), or pegawai's own URL."""
+    if flag:
+        return flag
+    if os.environ.get("ASN_API_URL"):
+        return os.environ["ASN_API_URL"]
+    return f"http://127.0.0.1:{os.environ.get('ASN_GATEWAY_PORT', '8000')}/api"
+
+
+def api_token(flag: str | None = None) -> str:
+    """The operator's token; on a development machine, a BKPSDM token from the dev keys."""
+    if flag:
+        return flag
+    if os.environ.get("ASN_TOKEN"):
+        return os.environ["ASN_TOKEN"]
+    from servicekit.devkeys import ensure_dev_keys, mint_token
+
+    if os.environ.get("ASN_ENVIRONMENT") == "production":
+        raise CliError(
+            "give a BKPSDM token with --token or ASN_TOKEN (no dev tokens in production)"
+        )
+    private, _ = ensure_dev_keys(dev_keys_dir())
+    return mint_token(private.read_bytes(), sub="system:asn-import", roles=["bkpsdm"], ttl_s=3600)

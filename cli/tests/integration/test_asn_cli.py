@@ -7,9 +7,6 @@ its output, its exit code, and what it changed on the topics or in the read mode
 from __future__ import annotations
 
 import asyncio
-import os
-import subprocess
-import sys
 import uuid
 from pathlib import Path
 from typing import Any
@@ -25,23 +22,10 @@ from servicekit.db import Database
 from servicekit.deadletter import DeadLetterWriter, dlq_topic
 from servicekit.testing import read_topic_records
 from sqlalchemy import text
+from tests_cli_support import asn
 
 pytestmark = pytest.mark.integration
 STAFF, BOSS = "199001012015031001", "198001012005011002"
-
-
-async def asn(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("ASN_")}
-    environment.update(env or {})
-    return await asyncio.to_thread(
-        subprocess.run,
-        [sys.executable, "-m", "asn_cli", *args],
-        capture_output=True,
-        text=True,
-        env=environment,
-        timeout=240,
-        check=False,
-    )
 
 
 async def test_tail_prints_each_event_and_filters_by_type_and_nip(kafka_bootstrap, new_topic):
