@@ -9,6 +9,7 @@ fields and example, then the shared types the fields refer to. The gateway serve
 from __future__ import annotations
 
 import json
+import re
 from html import escape
 from typing import Any
 
@@ -40,6 +41,26 @@ for(const el of document.querySelectorAll('[data-event]')){const hit=el.dataset.
 el.hidden=!hit;if(hit&&el.tagName==='SECTION')n++;}
 document.getElementById('count').textContent=n+' event types shown';});
 """.strip()
+
+
+def prose(text: str) -> str:
+    """Plain text with `code` spans, **bold**, paragraphs and `* ` lists, as HTML."""
+    blocks = []
+    for block in text.strip().split("\n\n"):
+        items = re.split(r"(?m)^\* ", block)
+        if len(items) > 1:
+            lead = f"<p>{_spans(items[0])}</p>" if items[0].strip() else ""
+            body = "".join(f"<li>{_spans(item)}</li>" for item in items[1:])
+            blocks.append(f"{lead}<ul>{body}</ul>")
+        else:
+            blocks.append(f"<p>{_spans(block)}</p>")
+    return "\n".join(blocks)
+
+
+def _spans(text: str) -> str:
+    html = escape(" ".join(text.split()))
+    html = re.sub(r"`([^`]+)`", r"<code>\1</code>", html)
+    return re.sub(r"\*\*([^*]+)\*\*", r"<strong>\1</strong>", html)
 
 
 def _ref_name(ref: str) -> str:
@@ -97,7 +118,7 @@ def _fields_table(schema: dict[str, Any]) -> str:
             escape(name),
             _type_html(prop),
             "yes" if name in required else "no",
-            escape(prop.get("description", "")),
+            _spans(prop.get("description", "")),
         )
         for name, prop in properties.items()
     ]
@@ -117,11 +138,11 @@ def _event_section(message: dict[str, Any], schemas: dict[str, Any]) -> str:
     return f"""
 <section id="{escape(name)}" data-event="{escape(name.lower())}" aria-labelledby="h-{escape(name)}">
 <h2 id="h-{escape(name)}"><code>{escape(name)}</code></h2>
-<p>{escape(description)}</p>
+{prose(description)}
 <dl>
 <dt>topic</dt><dd><code>{escape(message["x-topic"])}</code></dd>
 <dt>key</dt><dd><code>{escape(message["x-key"])}</code>: {
-        escape(message["bindings"]["kafka"]["key"]["description"])
+        _spans(message["bindings"]["kafka"]["key"]["description"])
     }</dd>
 <dt>producer</dt><dd>{escape(message["x-producer"])}</dd>
 <dt>consumers</dt><dd>{escape(consumers)}</dd>
@@ -136,11 +157,11 @@ def _event_section(message: dict[str, Any], schemas: dict[str, Any]) -> str:
 def _type_section(name: str, schema: dict[str, Any]) -> str:
     if "enum" in schema:
         body = "<p>{}</p><p>Values: {}</p>".format(
-            escape(schema.get("description", "")),
+            _spans(schema.get("description", "")),
             ", ".join(f"<code>{escape(json.dumps(v))}</code>" for v in schema["enum"]),
         )
     else:
-        body = f"<p>{escape(schema.get('description', ''))}</p>{_fields_table(schema)}"
+        body = f"{prose(schema.get('description', ''))}{_fields_table(schema)}"
     return f'<section id="type-{escape(name)}"><h3>{escape(name)}</h3>{body}</section>'
 
 
@@ -181,7 +202,7 @@ def render_page(document: dict[str, Any]) -> str:
 </header>
 <main>
 <h2 id="envelope">Every event</h2>
-<pre>{escape(info["description"])}</pre>
+{prose(info["description"])}
 <h3>Envelope (CloudEvents attributes)</h3>
 {_fields_table(envelope)}
 <nav aria-label="Event types">
