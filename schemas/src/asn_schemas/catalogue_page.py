@@ -39,7 +39,7 @@ const box=document.getElementById('q');
 box.addEventListener('input',()=>{const q=box.value.trim().toLowerCase();let n=0;
 for(const el of document.querySelectorAll('[data-event]')){const hit=el.dataset.event.includes(q);
 el.hidden=!hit;if(hit&&el.tagName==='SECTION')n++;}
-document.getElementById('count').textContent=n+' event types shown';});
+document.getElementById('count').textContent=n+(n===1?' event type':' event types')+' shown';});
 """.strip()
 
 
