@@ -193,6 +193,19 @@ def test_adapters_chain_up_to_the_wanted_version() -> None:
     assert event.upcast_from == "demo.grade.recorded.v1"
 
 
+def test_without_wanted_types_a_reader_carries_old_events_to_the_newest_it_knows() -> None:
+    registry = {m.event_type: m for m in (DemoGradeV1, DemoGradeV2, DemoGradeV3)}
+    upcasters = Upcasters([V1_TO_V2])
+    reader = EventReader(registry=registry, upcasters=upcasters)
+    first = reader.read(_demo_value(DemoGradeV1(nip=NIP, golongan="III/b")))
+    assert first.payload == DemoGradeV2(nip=NIP, group="III", ruang="b")
+
+    upcasters.register(V2_TO_V3)  # a later version's adapter counts at once
+    again = reader.read(_demo_value(DemoGradeV1(nip=NIP, golongan="III/b")))
+    assert again.payload == DemoGradeV3(nip=NIP, group="III", ruang="b", source="upcast")
+    assert again.upcast_from == "demo.grade.recorded.v1"
+
+
 def test_a_consumer_that_wants_v1_reads_it_as_it_is() -> None:
     reader = EventReader([DemoGradeV1, DemoGradeV2], upcasters=Upcasters([V1_TO_V2]))
     event = reader.read(_demo_value(DemoGradeV1(nip=NIP, golongan="III/b")))

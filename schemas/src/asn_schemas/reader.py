@@ -27,7 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from asn_schemas.base import EventPayload
 from asn_schemas.envelope import Envelope, dataschema_uri
 from asn_schemas.registry import EVENT_TYPES
-from asn_schemas.upcasting import UPCASTERS, Upcasters, apply
+from asn_schemas.upcasting import UPCASTERS, Upcaster, Upcasters, apply
 
 Headers = Mapping[str, str | bytes | None] | Sequence[tuple[str, str | bytes | None]]
 """What clients give: aiokafka and confluent-kafka a list of (name, bytes) pairs."""
@@ -94,9 +94,10 @@ def _headers(headers: Headers | None) -> dict[str, str]:
 class EventReader:
     """Reads messages for a consumer; `wanted` are the payload models it was written for.
 
-    A type in `wanted` (or, without `wanted`, any type in the registry) is parsed into
-    its model. An older type with an upcaster path to a wanted one is carried up and
-    parsed as that. Other known types are parsed too; unknown ones stay generic.
+    A type in `wanted` is parsed into its model as it is. An older type with an upcaster
+    path to a wanted one (without `wanted`: to the newest version in the registry) is
+    carried up and parsed as that. Other known types are parsed as they are; unknown
+    ones stay generic.
     """
 
     def __init__(
@@ -122,9 +123,7 @@ class EventReader:
         except ValidationError as exc:
             raise UnreadableEvent(f"not a CloudEvent: {_first_error(exc)}", value) from exc
         text_key, text_headers = _text(key), _headers(headers)
-        steps = None
-        if generic.type not in self._wanted:
-            steps = self._upcasters.path(generic.type, self._wanted)
+        steps = self._upcast_path(generic.type)
         target = steps[-1].to_type if steps else generic.type
         model = self._registry.get(target)
         if model is None:
@@ -141,6 +140,16 @@ class EventReader:
             )
         upcast_from = generic.type if steps else None
         return Event(envelope, payload, text_key, text_headers, upcast_from)
+
+    def _upcast_path(self, event_type: str) -> list[Upcaster] | None:
+        if event_type in self._wanted or not self._upcasters.starts_at(event_type):
+            return None
+        # Without `wanted`, the newest version of the type this reader knows; looked up
+        # per event so that adapters registered after the reader was made count too.
+        targets = self._wanted.keys() or {
+            t for t in self._registry if not self._upcasters.starts_at(t)
+        }
+        return self._upcasters.path(event_type, targets)
 
 
 def _first_error(exc: ValidationError) -> str:

@@ -47,6 +47,10 @@ class Upcasters:
             raise ValueError(f"an upcaster from {step.from_type} is registered already")
         self._steps[step.from_type] = step
 
+    def starts_at(self, event_type: str) -> bool:
+        """Whether a step leads up from this type."""
+        return event_type in self._steps
+
     def path(self, from_type: str, wanted: Iterable[str]) -> list[Upcaster] | None:
         """The steps from `from_type` to the first wanted type up the chain, or None."""
         targets = set(wanted)
