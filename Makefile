@@ -70,7 +70,7 @@ portal: portal/dist/index.html ## build the portal (served by the gateway at /) 
 portal/dist/index.html: portal/node_modules/.package-lock.json $(PORTAL_SOURCES)
 	@cd portal && npm run --silent build
 
-schemas: sync ## regenerate the committed JSON Schemas from the event models
+schemas: sync ## regenerate the committed JSON Schemas, AsyncAPI document and catalogue page from the event models
 	@$(PY) python -m asn_schemas.generate
 
 bench: fetch ## benchmarks with their side-by-side anchors (not a test); BENCH=outbox|checkin|gateway for one

@@ -33,8 +33,10 @@ def test_rendering_is_stable() -> None:
 def test_check_lists_missing_differing_and_orphaned_files(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["--dir", str(tmp_path)]) == 0
-    assert main(["--check", "--dir", str(tmp_path)]) == 0
+    # The catalogue goes to a folder of its own, so the test never rewrites the package's.
+    out = ["--catalogue-dir", str(tmp_path / "catalogue")]
+    assert main(["--dir", str(tmp_path), *out]) == 0
+    assert main(["--check", "--dir", str(tmp_path), *out]) == 0
 
     (tmp_path / "envelope.json").unlink()
     promoted = tmp_path / "pegawai.employee.promoted.v1.json"
@@ -42,11 +44,11 @@ def test_check_lists_missing_differing_and_orphaned_files(
     (tmp_path / "pegawai.employee.vanished.v1.json").write_text("{}\n", encoding="utf-8")
     capsys.readouterr()
 
-    assert main(["--check", "--dir", str(tmp_path)]) == 1
+    assert main(["--check", "--dir", str(tmp_path), *out]) == 1
     err = capsys.readouterr().err
     assert "missing:" in err and "envelope.json" in err
     assert "differs:" in err and "pegawai.employee.promoted.v1.json" in err
     assert "orphaned:" in err and "pegawai.employee.vanished.v1.json" in err
 
-    assert main(["--dir", str(tmp_path)]) == 0
-    assert stale_files(tmp_path) == []
+    assert main(["--dir", str(tmp_path), *out]) == 0
+    assert stale_files(tmp_path, tmp_path / "catalogue") == []

@@ -1,8 +1,8 @@
 """The built portal (portal/dist) served at `/`, with the single-page app's fallback.
 
 One origin for the pages and the API, so no CORS. Paths the gateway owns (`/api`, `/auth`,
-`/health`, `/metrics`, the OpenAPI pages) never fall back to the page: an unknown API path
-stays a 404 problem a client can read, not an HTML page.
+`/health`, `/metrics`, the OpenAPI pages, the event catalogue `/events`) never fall back to
+the page: an unknown API path stays a 404 problem a client can read, not an HTML page.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from servicekit.problems import not_found
 # Every method, so that a path no route of the gateway takes (POST /auth/dev-token outside
 # dev) is a 404 as before, not a 405 from this route matching the path alone.
 METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
-OWN_PREFIXES = ("api", "auth", "health", "metrics", "docs", "redoc", "openapi.json")
+OWN_PREFIXES = ("api", "auth", "health", "metrics", "docs", "redoc", "openapi.json", "events")
 # Vite names what it builds under assets/ by content hash: cache it for good. index.html
 # and the rest must be asked for again so a new build is seen at once.
 IMMUTABLE = "public, max-age=31536000, immutable"

@@ -80,6 +80,9 @@ class SubmissionSnapshot(ContractModel):
 
 
 class SubmissionReceivedV1(EventPayload):
+    """A citizen's submission (aspiration or pengaduan) arrived; verification is due by
+    `verification_due`."""
+
     event_type = "aspirasi.submission.received.v1"
 
     submission: SubmissionSnapshot
@@ -99,6 +102,8 @@ class SubmissionRoutedV1(EventPayload):
 
 
 class SubmissionHeldV1(EventPayload):
+    """The coordinator put a submission on hold, e.g. waiting for the citizen's details."""
+
     event_type = "aspirasi.submission.held.v1"
 
     submission: SubmissionSnapshot
@@ -117,6 +122,8 @@ class SubmissionReferredV1(EventPayload):
 
 
 class SubmissionArchivedV1(EventPayload):
+    """Not followed up (spam, duplicate, out of scope); the reason says which."""
+
     event_type = "aspirasi.submission.archived.v1"
 
     submission: SubmissionSnapshot
@@ -137,6 +144,8 @@ class SubmissionReturnedV1(EventPayload):
 
 
 class SubmissionFollowedUpV1(EventPayload):
+    """The unit recorded a follow-up step; the citizen sees progress."""
+
     event_type = "aspirasi.submission.followed_up.v1"
 
     submission: SubmissionSnapshot
@@ -145,6 +154,8 @@ class SubmissionFollowedUpV1(EventPayload):
 
 
 class SubmissionAnsweredV1(EventPayload):
+    """The unit answered; the citizen may confirm, reopen, or stay silent until `auto_close_on`."""
+
     event_type = "aspirasi.submission.answered.v1"
 
     submission: SubmissionSnapshot
@@ -154,6 +165,8 @@ class SubmissionAnsweredV1(EventPayload):
 
 
 class SubmissionReopenedV1(EventPayload):
+    """The citizen was not satisfied with the answer: the unit's clock starts again."""
+
     event_type = "aspirasi.submission.reopened.v1"
 
     submission: SubmissionSnapshot
@@ -174,6 +187,8 @@ class SubmissionClosedV1(EventPayload):
 
 
 class SubmissionRatedV1(EventPayload):
+    """The citizen rated the handling of a closed submission (1–5)."""
+
     event_type = "aspirasi.submission.rated.v1"
 
     submission: SubmissionSnapshot

@@ -1,6 +1,7 @@
-"""Write the JSON Schemas to `schemas/json/`, or check that they are up to date.
+"""Write the JSON Schemas to `schemas/json/` and the AsyncAPI document and catalogue page
+to the package's `catalogue/`, or check that they are up to date.
 
-python -m asn_schemas.generate [--check] [--dir PATH]
+python -m asn_schemas.generate [--check] [--dir PATH] [--catalogue-dir PATH]
 """
 
 from __future__ import annotations
@@ -9,39 +10,47 @@ import argparse
 import sys
 from pathlib import Path
 
+from asn_schemas.asyncapi import CATALOGUE_DIR, catalogue_files
 from asn_schemas.jsonschema import DEFAULT_JSON_DIR, expected_schemas, render
 
 
-def stale_files(json_dir: Path) -> list[str]:
+def _expected(json_dir: Path, catalogue_dir: Path) -> dict[Path, str]:
+    files = {json_dir / name: render(schema) for name, schema in expected_schemas().items()}
+    files.update({catalogue_dir / name: text for name, text in catalogue_files().items()})
+    return files
+
+
+def _orphans(json_dir: Path, expected: dict[Path, str]) -> list[Path]:
+    # Only schemas/json is ours alone; the catalogue folder holds exactly its two files.
+    return [path for path in sorted(json_dir.glob("*.json")) if path not in expected]
+
+
+def stale_files(json_dir: Path, catalogue_dir: Path = CATALOGUE_DIR) -> list[str]:
     """Problems, one a line: files that differ from the models, are missing, or orphaned."""
-    expected = {name: render(schema) for name, schema in expected_schemas().items()}
+    expected = _expected(json_dir, catalogue_dir)
     problems = []
-    for name, text in expected.items():
-        path = json_dir / name
+    for path, text in expected.items():
         if not path.exists():
             problems.append(f"missing: {path}")
         elif path.read_text(encoding="utf-8") != text:
             problems.append(f"differs: {path}")
-    for path in sorted(json_dir.glob("*.json")):
-        if path.name not in expected:
-            problems.append(f"orphaned: {path} (no model has this type)")
+    for path in _orphans(json_dir, expected):
+        problems.append(f"orphaned: {path} (no model has this type)")
     return problems
 
 
-def write_all(json_dir: Path) -> list[Path]:
-    """Write every schema, remove orphans; returns the files that changed."""
-    json_dir.mkdir(parents=True, exist_ok=True)
-    expected = {name: render(schema) for name, schema in expected_schemas().items()}
+def write_all(json_dir: Path, catalogue_dir: Path = CATALOGUE_DIR) -> list[Path]:
+    """Write every file, remove orphaned schemas; returns the files that changed."""
+    expected = _expected(json_dir, catalogue_dir)
     changed = []
-    for name, text in expected.items():
-        path = json_dir / name
+    for path, text in expected.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
         if not path.exists() or path.read_text(encoding="utf-8") != text:
             path.write_text(text, encoding="utf-8")
             changed.append(path)
-    for path in sorted(json_dir.glob("*.json")):
-        if path.name not in expected:
-            path.unlink()
-            changed.append(path)
+    for path in _orphans(json_dir, expected):
+        path.unlink()
+        changed.append(path)
     return changed
 
 
@@ -49,17 +58,21 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m asn_schemas.generate", description=__doc__)
     parser.add_argument("--check", action="store_true", help="change nothing; exit 1 if stale")
     parser.add_argument("--dir", type=Path, default=DEFAULT_JSON_DIR, help="schema folder")
+    parser.add_argument(
+        "--catalogue-dir", type=Path, default=CATALOGUE_DIR, help="AsyncAPI and page folder"
+    )
     args = parser.parse_args(argv)
     json_dir: Path = args.dir
+    catalogue_dir: Path = args.catalogue_dir
     if args.check:
-        problems = stale_files(json_dir)
+        problems = stale_files(json_dir, catalogue_dir)
         for problem in problems:
             print(problem, file=sys.stderr)
         if problems:
-            print("run: uv run python -m asn_schemas.generate", file=sys.stderr)
+            print("run: make schemas", file=sys.stderr)
             return 1
         return 0
-    for path in write_all(json_dir):
+    for path in write_all(json_dir, catalogue_dir):
         print(f"wrote {path}" if path.exists() else f"removed {path}")
     return 0
 

@@ -213,12 +213,17 @@ class UnitSnapshot(ContractModel):
 
 
 class UnitCreatedV1(EventPayload):
+    """A new organisational unit (OPD or sub-unit), with its full snapshot; keyed by the unit
+    code."""
+
     event_type = "pegawai.unit.created.v1"
 
     unit: UnitSnapshot
 
 
 class UnitUpdatedV1(EventPayload):
+    """A unit changed (name, parent, geofence, active); the full snapshot after the change."""
+
     event_type = "pegawai.unit.updated.v1"
 
     unit: UnitSnapshot
@@ -226,6 +231,8 @@ class UnitUpdatedV1(EventPayload):
 
 
 class EmployeeRegisteredV1(EventPayload):
+    """A new employee (PNS or PPPK) in the master data, with the full snapshot."""
+
     event_type = "pegawai.employee.registered.v1"
 
     employee: EmployeeSnapshot
@@ -316,6 +323,8 @@ class EmployeeTransferredV1(EventPayload):
 
 
 class EmployeePositionChangedV1(EventPayload):
+    """A new jabatan as of `tmt`, and with it possibly a new direct supervisor."""
+
     event_type = "pegawai.employee.position_changed.v1"
 
     employee: EmployeeSnapshot

@@ -64,6 +64,8 @@ class HolidayKind(StrEnum):
 
 
 class AttendanceCheckedInV1(EventPayload):
+    """An employee checked in for a working day: minutes late and the TL category."""
+
     event_type = "presensi.attendance.checked_in.v1"
 
     attendance_id: UUID
@@ -81,6 +83,8 @@ class AttendanceCheckedInV1(EventPayload):
 
 
 class AttendanceCheckedOutV1(EventPayload):
+    """An employee checked out: minutes early and the PSW category."""
+
     event_type = "presensi.attendance.checked_out.v1"
 
     attendance_id: UUID
@@ -129,6 +133,8 @@ class AttendanceDayClosedV1(EventPayload):
 
 
 class LeaveRequestedV1(EventPayload):
+    """An employee requested cuti; it waits for the direct supervisor (then BKPSDM if needed)."""
+
     event_type = "presensi.leave.requested.v1"
 
     request_id: UUID
@@ -185,10 +191,14 @@ class LeaveDeferredV1(_LeaveDecision, EventPayload):
 
 
 class LeaveRejectedV1(_LeaveDecision, EventPayload):
+    """The request was refused (by the supervisor or BKPSDM); the balance is untouched."""
+
     event_type = "presensi.leave.rejected.v1"
 
 
 class LeaveCancelledV1(EventPayload):
+    """A requested or approved leave was cancelled; an approved one gives its days back."""
+
     event_type = "presensi.leave.cancelled.v1"
 
     request_id: UUID
@@ -241,6 +251,8 @@ class HolidayDeclaredV1(EventPayload):
 
 
 class HolidayRemovedV1(EventPayload):
+    """A holiday or cuti bersama day was taken off the calendar: a working day again."""
+
     event_type = "presensi.calendar.holiday_removed.v1"
 
     holiday_id: UUID
