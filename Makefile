@@ -46,12 +46,13 @@ fuzz: sync ## schemathesis against every service's OpenAPI with many examples (m
 	@ASN_FUZZ_EXAMPLES=$(or $(FUZZ_EXAMPLES),100) $(PY) pytest -q --timeout=3600 \
 		$(wildcard services/*/tests/integration/test_fuzz.py) gateway/tests/integration/test_fuzz.py
 
-lint: sync ## ruff, mypy (strict on libs and schemas; services, gateway and bench too), import contracts
+lint: sync ## ruff, mypy (strict on libs and schemas; services, gateway and bench too), import contracts, hadolint
 	@$(PY) ruff check .
 	@$(PY) ruff format --check .
 	@$(PY) mypy libs/servicekit/src schemas/src deploy/local/src
 	@$(PY) mypy $(wildcard services/*/src) gateway/src bench
 	@$(PY) lint-imports
+	@$(PY) hadolint deploy/docker/Dockerfile
 
 # The portal: node modules from package-lock.json, and a build only when its sources changed.
 PORTAL_SOURCES := $(shell find portal/src portal/public portal/scripts -type f 2>/dev/null) \
