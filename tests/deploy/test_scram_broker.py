@@ -3,9 +3,11 @@
 The local stack's broker speaks plaintext, so this starts a second one from the same jars:
 a KRaft node whose client listener is SASL_SSL with SCRAM-SHA-512 (the user made when its
 storage is formatted, as Strimzi's user operator would), its certificate signed by a CA of
-the test's own. The settings are read from the environment a Kubernetes pod gets
-(deploy/k8s), and the outbox relay, a consumer group with its dead-letter topic, the admin
-client and the readiness probe all work through them.
+the test's own, and Kafka's StandardAuthorizer holding exactly the ACLs of the service's
+generated KafkaUser (deploy/k8s/base/kafka/users.yaml). The settings are read from the
+environment a Kubernetes pod gets, and the outbox relay, a consumer group with its
+dead-letter topic, the admin client and the readiness probe all work through them, with
+those ACLs and no more.
 """
 
 from __future__ import annotations
@@ -15,30 +17,43 @@ import datetime
 import ipaddress
 import socket
 import subprocess
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from aiokafka.errors import KafkaConnectionError
+import yaml
+from aiokafka.conn import create_conn
+from aiokafka.errors import SaslAuthenticationFailed, TopicAuthorizationFailedError
+from asn_schemas import new_event
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 from devstack.jars import find_java
+from servicekit.connections import kafka_client_args
 from servicekit.consumer import ConsumerRunner
 from servicekit.identity import Identity
-from servicekit.kafka import KafkaProbe, ensure_topics
+from servicekit.kafka import KafkaProbe, ensure_topics, idempotent_producer
 from servicekit.relay import OutboxRelay
 from servicekit.settings import ServiceSettings
-from servicekit.testing import eventually
+from servicekit.testing import eventually, read_topic_records
 from servicekit.uow import UnitOfWork
-from servicekit_testdomain import SOURCE, Effect, Note, NoteWritten, count, record_effect
+from servicekit_testdomain import (
+    SOURCE,
+    Effect,
+    Note,
+    NoteWritten,
+    count,
+    produce_raw,
+    record_effect,
+)
 
 pytestmark = pytest.mark.integration
 
 USER, PASSWORD = "presensi", "s3cret-scram-password"
+ROOT = Path(__file__).resolve().parents[2]
+OWN_TOPIC, CONSUMED, GROUP = "presensi.events", "pegawai.events", "presensi"
 ACTOR = Identity("198503152010011001", frozenset({"bkpsdm"}))
 
 
@@ -128,6 +143,10 @@ def server_properties(folder: Path, keystore: Path, ports: dict[str, int]) -> st
             "share.coordinator.state.topic.min.isr=1",
             "group.initial.rebalance.delay.ms=0",
             "auto.create.topics.enable=false",
+            # ACLs as Strimzi's `authorization: simple`; the plaintext listeners inside the
+            # node (and the test, as the operator that creates topics and ACLs) are ANONYMOUS.
+            "authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer",
+            "super.users=User:ANONYMOUS",
             "",
         ]
     )
@@ -177,14 +196,16 @@ def scram_broker(stack: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterat
         stderr=subprocess.STDOUT,
     )
     try:
-        yield {"bootstrap": f"localhost:{ports['clients']}", "ca": ca_file, "folder": folder}
+        yield {
+            "bootstrap": f"localhost:{ports['clients']}",
+            "operator": f"127.0.0.1:{ports['internal']}",
+            "ca": ca_file,
+            "tool": tool,
+        }
     finally:
-        broker.terminate()
-        try:
-            broker.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            broker.kill()
-            broker.wait()
+        # A throwaway node: no controlled shutdown to wait for (a minute on a busy box).
+        broker.kill()
+        broker.wait()
         output.close()
 
 
@@ -219,40 +240,82 @@ async def _reachable(probe: KafkaProbe) -> bool:
     return True
 
 
-async def test_relay_and_consumer_work_over_tls_with_scram(cluster_settings, service_db):
+def grant_generated_acls(scram_broker: dict[str, Any]) -> list[list[str]]:
+    """Give the user exactly its KafkaUser's ACLs (Kafka's AclCommand, one call per set of
+    operations), as Strimzi's user operator would."""
+    users = yaml.safe_load_all((ROOT / "deploy/k8s/base/kafka/users.yaml").read_text())
+    user = next(u for u in users if u and u["metadata"]["name"] == USER)
+    by_operations: dict[tuple[str, ...], list[str]] = {}
+    for acl in user["spec"]["authorization"]["acls"]:
+        resource = acl["resource"]
+        assert resource["patternType"] == "literal"
+        by_operations.setdefault(tuple(acl["operations"]), []).extend(
+            [f"--{resource['type']}", resource["name"]]
+        )
+    calls = []
+    for operations, resources in by_operations.items():
+        argv = [
+            *scram_broker["tool"],
+            "org.apache.kafka.tools.AclCommand",
+            "--bootstrap-server",
+            scram_broker["operator"],
+            "--add",
+            "--allow-principal",
+            f"User:{USER}",
+            *[arg for op in operations for arg in ("--operation", op)],
+            *resources,
+        ]
+        subprocess.run(argv, check=True, capture_output=True, timeout=300)
+        calls.append(argv)
+    return calls
+
+
+def foreign_event(body: str) -> bytes:
+    envelope = new_event(
+        NoteWritten(note_id="e1", body=body), subject="e1", actor="system:test", source=SOURCE
+    )
+    return envelope.model_dump_json(exclude_none=True).encode()
+
+
+async def test_a_service_works_over_tls_with_scram_within_its_acls(
+    cluster_settings, scram_broker, service_db
+):
     kafka = cluster_settings.kafka
     probe = KafkaProbe(kafka, timeout_s=5)
     try:
-        await eventually(
-            lambda: _reachable(probe), what="the SCRAM broker answering", timeout_s=180
-        )
+        await eventually(lambda: _reachable(probe), what="the broker answering", timeout_s=180)
     finally:
         await probe.close()
-    topic = f"presensi-{uuid.uuid4().hex[:8]}.events"
-    await ensure_topics(kafka, {topic: 1})
+    # The operator's part (KafkaTopic and KafkaUser resources): topics, then the ACLs.
+    operator = scram_broker["operator"]
+    await ensure_topics(operator, {OWN_TOPIC: 1, CONSUMED: 1, f"{GROUP}.dlq": 1})
+    assert grant_generated_acls(scram_broker)
+    await produce_raw(operator, CONSUMED, [(b"e1", foreign_event("from pegawai"))])
 
     relay = OutboxRelay(service_db.asyncpg_dsn, kafka, poll_interval_s=1)
     reader = ConsumerRunner(
         db=service_db,
         bootstrap=kafka,
-        group_id=f"scram-reader-{uuid.uuid4().hex[:6]}",
-        topics=[topic],
+        group_id=GROUP,
+        topics=[CONSUMED],
         handlers={NoteWritten.event_type: record_effect},
         source=SOURCE,
-        own_topic=topic,
+        own_topic=OWN_TOPIC,
     )
     tasks = [asyncio.create_task(relay.run()), asyncio.create_task(reader.run())]
     try:
-        async with UnitOfWork(service_db, actor=ACTOR, source=SOURCE, topic=topic) as uow:
+        async with UnitOfWork(service_db, actor=ACTOR, source=SOURCE, topic=OWN_TOPIC) as uow:
             uow.session.add(Note(note_id="n1", body="over TLS"))
             uow.add_event(NoteWritten(note_id="n1", body="over TLS"), subject="n1")
 
         async def applied() -> bool:
             return await count(service_db, Effect) == 1
 
-        await eventually(
-            applied, what="the event relayed and consumed over SASL_SSL", timeout_s=120
-        )
+        async def published() -> bool:
+            return [r.key for r in await read_topic_records(operator, OWN_TOPIC)] == [b"n1"]
+
+        await eventually(applied, what="pegawai's event consumed by the group", timeout_s=120)
+        await eventually(published, what="its own event relayed to its topic", timeout_s=120)
     finally:
         relay.stop()
         reader.stop()
@@ -260,19 +323,30 @@ async def test_relay_and_consumer_work_over_tls_with_scram(cluster_settings, ser
         await asyncio.gather(*tasks, return_exceptions=True)
         await relay.close()
 
+    # Its ACLs hold: writing another service's topic is refused.
+    producer = idempotent_producer(kafka, client_id="presensi-rogue")
+    await producer.start()
+    try:
+        with pytest.raises(TopicAuthorizationFailedError):
+            await producer.send_and_wait(CONSUMED, b"not mine", key=b"x")
+    finally:
+        await producer.stop()
 
-async def test_a_wrong_password_is_refused(cluster_settings, scram_broker, monkeypatch, caplog):
+
+async def test_a_wrong_password_is_refused(cluster_settings, scram_broker, monkeypatch):
     good = KafkaProbe(cluster_settings.kafka, timeout_s=5)
     try:
         await eventually(lambda: _reachable(good), what="the broker answering", timeout_s=180)
     finally:
         await good.close()
+    host, port = scram_broker["bootstrap"].split(":")
+    args = kafka_client_args(cluster_settings.kafka)
+    del args["bootstrap_servers"]
+    connection = await create_conn(host, int(port), **args)  # the right password: accepted
+    connection.close()
     monkeypatch.delenv("ASN_KAFKA_SASL_PASSWORD_FILE")
     monkeypatch.setenv("ASN_KAFKA_SASL_PASSWORD", "not-the-password")
-    wrong = KafkaProbe(ServiceSettings().kafka, timeout_s=5)  # type: ignore[call-arg]
-    try:
-        with pytest.raises(KafkaConnectionError):
-            await wrong.check()
-        assert "SaslAuthenticationFailed" in caplog.text, "refused for its password"
-    finally:
-        await wrong.close()
+    wrong = kafka_client_args(ServiceSettings().kafka)  # type: ignore[call-arg]
+    del wrong["bootstrap_servers"]
+    with pytest.raises(SaslAuthenticationFailed):
+        await create_conn(host, int(port), **wrong)
