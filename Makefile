@@ -4,7 +4,7 @@ SHELL := /bin/bash
 UV ?= uv
 PY := $(UV) run --frozen
 
-.PHONY: help sync fetch stack-up stack-down stack-status run up stop test test-unit fuzz lint schemas bench token clean portal portal-deps
+.PHONY: help sync fetch deploy-tools deploy-manifests stack-up stack-down stack-status run up stop test test-unit fuzz lint schemas bench token clean portal portal-deps
 
 help: ## list the commands
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -35,7 +35,7 @@ stop: ## take the suite down: services, then the stack
 	@$(PY) python -m devstack.services stop || true
 	@$(PY) devstack stop
 
-test: sync portal ## every test: the portal's Vitest, then unit, contract, integration (real Kafka + PostgreSQL), e2e and browser
+test: sync portal deploy-tools ## every test: the portal's Vitest, then unit, contract, integration (real Kafka + PostgreSQL), e2e and browser
 	@cd portal && npx vitest run
 	@$(PY) pytest -q
 
@@ -46,12 +46,13 @@ fuzz: sync ## schemathesis against every service's OpenAPI with many examples (m
 	@ASN_FUZZ_EXAMPLES=$(or $(FUZZ_EXAMPLES),100) $(PY) pytest -q --timeout=3600 \
 		$(wildcard services/*/tests/integration/test_fuzz.py) gateway/tests/integration/test_fuzz.py
 
-lint: sync ## ruff, mypy (strict on libs and schemas; services, gateway and bench too), import contracts
+lint: sync ## ruff, mypy (strict on libs and schemas; services, gateway and bench too), import contracts, hadolint
 	@$(PY) ruff check .
 	@$(PY) ruff format --check .
 	@$(PY) mypy libs/servicekit/src schemas/src deploy/local/src
 	@$(PY) mypy $(wildcard services/*/src) gateway/src cli/src bench
 	@$(PY) lint-imports
+	@$(PY) hadolint deploy/docker/Dockerfile
 
 # The portal: node modules from package-lock.json, and a build only when its sources changed.
 PORTAL_SOURCES := $(shell find portal/src portal/public portal/scripts -type f 2>/dev/null) \
@@ -69,6 +70,12 @@ portal: portal/dist/index.html ## build the portal (served by the gateway at /) 
 
 portal/dist/index.html: portal/node_modules/.package-lock.json $(PORTAL_SOURCES)
 	@cd portal && npm run --silent build
+
+deploy-tools: sync ## kustomize, the operators' CRDs and the Compose schema for the offline deploy tests (cached outside git)
+	@$(PY) python tests/deploy/deploy_tools.py >/dev/null
+
+deploy-manifests: sync ## rewrite deploy/k8s/base's generated manifests from services.toml, topics.toml and the consumer specs
+	@$(PY) python deploy/k8s/generate.py
 
 schemas: sync ## regenerate the committed JSON Schemas, AsyncAPI document and catalogue page from the event models
 	@$(PY) python -m asn_schemas.generate

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 from prometheus_client import Gauge
+from servicekit.connections import KafkaTarget, kafka_client_args
 from servicekit.logging import get_logger
 
 log = get_logger(__name__)
@@ -34,7 +35,7 @@ class TopicLag:
 
 class LagMonitor:
     def __init__(
-        self, bootstrap: str, group_id: str, topics: Sequence[str], *, interval_s: float
+        self, bootstrap: KafkaTarget, group_id: str, topics: Sequence[str], *, interval_s: float
     ) -> None:
         self._bootstrap = bootstrap
         self._group_id = group_id
@@ -82,12 +83,12 @@ class LagMonitor:
     async def _clients(self) -> tuple[AIOKafkaAdminClient, AIOKafkaConsumer]:
         if self._admin is None:
             self._admin = AIOKafkaAdminClient(
-                bootstrap_servers=self._bootstrap, request_timeout_ms=5000
+                **kafka_client_args(self._bootstrap), request_timeout_ms=5000
             )
             await self._admin.start()
         if self._consumer is None:
             self._consumer = AIOKafkaConsumer(
-                bootstrap_servers=self._bootstrap,
+                **kafka_client_args(self._bootstrap),
                 enable_auto_commit=False,
                 request_timeout_ms=5000,
                 client_id=f"{self._group_id}-lag",

@@ -43,7 +43,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         settings=settings,
         upstreams=Upstreams(settings),
         lag=LagMonitor(
-            settings.kafka_bootstrap,
+            settings.kafka,
             settings.consumer_group,
             list(settings.source_topics.values()),
             interval_s=settings.lag_poll_interval_s,

@@ -29,6 +29,7 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.structs import ConsumerRecord
 from asn_schemas import parse_envelope, payload_model
 from pydantic import BaseModel, ValidationError, model_validator
+from servicekit.connections import kafka_client_args
 from servicekit.consumer import ConsumedEvent
 from servicekit.db import Database, database_unavailable
 from servicekit.deadletter import DeadLetterWriter, dlq_topic
@@ -103,12 +104,12 @@ class Rebuild:
         self.topics = list(settings.source_topics.values())
         self.batch = batch
         self.result = RebuildResult()
-        self.dead_letters = DeadLetterWriter(settings.kafka_bootstrap, settings.consumer_group)
+        self.dead_letters = DeadLetterWriter(settings.kafka, settings.consumer_group)
 
     async def run(self) -> RebuildResult:
         started = time.perf_counter()
         consumer = AIOKafkaConsumer(
-            bootstrap_servers=self.settings.kafka_bootstrap,
+            **kafka_client_args(self.settings.kafka),
             enable_auto_commit=False,
             client_id=f"{self.settings.consumer_group}-rebuild",
             max_poll_records=self.batch,

@@ -22,6 +22,7 @@ from asn_schemas import Envelope, parse_envelope, payload_model
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import text
 
+from servicekit.connections import KafkaTarget, kafka_client_args
 from servicekit.context import bound_context
 from servicekit.db import Database, database_unavailable
 from servicekit.deadletter import DeadLetterWriter
@@ -111,7 +112,7 @@ class ConsumerRunner:
         self,
         *,
         db: Database,
-        bootstrap: str,
+        bootstrap: KafkaTarget,
         group_id: str,
         topics: Sequence[str],
         handlers: Mapping[str, Handler],
@@ -151,7 +152,7 @@ class ConsumerRunner:
         member of the group, holding partitions that nobody consumes."""
         await self._dead_letters.ensure_topic()
         consumer = AIOKafkaConsumer(
-            bootstrap_servers=self._bootstrap,
+            **kafka_client_args(self._bootstrap),
             group_id=self.group_id,
             client_id=self.group_id,
             enable_auto_commit=False,

@@ -15,6 +15,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from servicekit.connections import pg_engine_args
+
 RawConnection = asyncpg.Connection | asyncpg.pool.PoolConnectionProxy
 """An asyncpg connection, alone or lent by a pool (`Database.raw_pool`)."""
 
@@ -32,8 +34,14 @@ class Database:
         # connection a database restart killed. Without it that one transaction fails as a
         # disconnect, SQLAlchemy drops the whole pool, the request gets a 503 to retry
         # (servicekit.errors) and a consumer waits the outage out (servicekit.consumer).
+        engine_url, connect_args = pg_engine_args(url)
         self.engine: AsyncEngine = create_async_engine(
-            url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=False, echo=echo
+            engine_url,
+            connect_args=connect_args,
+            pool_size=pool_size,
+            max_overflow=pool_size,
+            pool_pre_ping=False,
+            echo=echo,
         )
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
         self._raw_pool: asyncpg.Pool | None = None

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.structs import ConsumerRecord
 
+from servicekit.connections import KafkaTarget, kafka_client_args
 from servicekit.kafka import (
     DEAD_LETTER_SUFFIX,
     ensure_topics,
@@ -35,7 +36,7 @@ def dlq_topic(group_id: str) -> str:
 
 
 class DeadLetterWriter:
-    def __init__(self, bootstrap: str, group_id: str, *, partitions: int = 1) -> None:
+    def __init__(self, bootstrap: KafkaTarget, group_id: str, *, partitions: int = 1) -> None:
         self._bootstrap = bootstrap
         self._group_id = group_id
         self.topic = dlq_topic(group_id)
@@ -100,7 +101,7 @@ class ReplayResult:
 
 
 async def replay_dead_letters(
-    bootstrap: str, group_id: str, *, limit: int | None = None, dry_run: bool = False
+    bootstrap: KafkaTarget, group_id: str, *, limit: int | None = None, dry_run: bool = False
 ) -> ReplayResult:
     """Send each dead letter of `group_id` back to its original topic, once.
 
@@ -109,7 +110,7 @@ async def replay_dead_letters(
     """
     topic = dlq_topic(group_id)
     consumer = AIOKafkaConsumer(
-        bootstrap_servers=bootstrap,
+        **kafka_client_args(bootstrap),
         group_id=f"{topic}-replay",
         enable_auto_commit=False,
         auto_offset_reset="earliest",

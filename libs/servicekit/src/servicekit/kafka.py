@@ -15,6 +15,8 @@ from aiokafka.errors import (
     UnknownProducerId,
 )
 
+from servicekit.connections import KafkaTarget, kafka_client_args
+
 CONTENT_TYPE_HEADER = "content-type"
 TRACEPARENT_HEADER = "traceparent"
 
@@ -61,9 +63,9 @@ def topic_config(name: str) -> dict[str, str]:
     return {}
 
 
-def idempotent_producer(bootstrap: str, *, client_id: str) -> AIOKafkaProducer:
+def idempotent_producer(bootstrap: KafkaTarget, *, client_id: str) -> AIOKafkaProducer:
     return AIOKafkaProducer(
-        bootstrap_servers=bootstrap,
+        **kafka_client_args(bootstrap),
         client_id=client_id,
         enable_idempotence=True,  # implies acks="all"
         acks="all",
@@ -77,7 +79,7 @@ def idempotent_producer(bootstrap: str, *, client_id: str) -> AIOKafkaProducer:
 
 
 async def ensure_topics(
-    bootstrap: str,
+    bootstrap: KafkaTarget,
     partitions_by_topic: Mapping[str, int],
     *,
     config_overrides: Mapping[str, str] | None = None,
@@ -89,7 +91,7 @@ async def ensure_topics(
     """
     from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=15_000)
+    admin = AIOKafkaAdminClient(**kafka_client_args(bootstrap), request_timeout_ms=15_000)
     await admin.start()
     try:
         existing = set(await admin.list_topics())
@@ -116,7 +118,7 @@ async def ensure_topics(
 class KafkaProbe:
     """Answers "can we reach the broker now?" for /health/ready, with one long-lived client."""
 
-    def __init__(self, bootstrap: str, *, timeout_s: float = 2.0) -> None:
+    def __init__(self, bootstrap: KafkaTarget, *, timeout_s: float = 2.0) -> None:
         self._bootstrap = bootstrap
         self._timeout_s = timeout_s
         self._client: Any = None
@@ -128,7 +130,8 @@ class KafkaProbe:
 
         if self._client is None:
             self._client = AIOKafkaClient(
-                bootstrap_servers=self._bootstrap, request_timeout_ms=int(self._timeout_s * 1000)
+                **kafka_client_args(self._bootstrap),
+                request_timeout_ms=int(self._timeout_s * 1000),
             )
             await asyncio.wait_for(self._client.bootstrap(), self._timeout_s)
         await asyncio.wait_for(self._client.fetch_all_metadata(), self._timeout_s)
@@ -139,11 +142,11 @@ class KafkaProbe:
             self._client = None
 
 
-async def topic_partitions(bootstrap: str, topic: str) -> list[int]:
+async def topic_partitions(bootstrap: KafkaTarget, topic: str) -> list[int]:
     """The partition numbers of a topic as the broker knows them now ([] if it doesn't exist)."""
     from aiokafka.admin import AIOKafkaAdminClient
 
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=15_000)
+    admin = AIOKafkaAdminClient(**kafka_client_args(bootstrap), request_timeout_ms=15_000)
     await admin.start()
     try:
         described = await admin.describe_topics([topic])

@@ -23,6 +23,8 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlmodel import SQLModel
 
+from servicekit.connections import pg_engine_args
+
 
 def alembic_config(migrations_dir: Path, database_url: str) -> Config:
     config = Config()
@@ -63,7 +65,8 @@ def run_env(service_metadata: MetaData) -> None:
             context.run_migrations()
 
     async def run() -> None:
-        engine = create_async_engine(url, poolclass=pool.NullPool)
+        engine_url, connect_args = pg_engine_args(url)
+        engine = create_async_engine(engine_url, connect_args=connect_args, poolclass=pool.NullPool)
         async with engine.connect() as connection:
             await connection.run_sync(migrate)
         await engine.dispose()

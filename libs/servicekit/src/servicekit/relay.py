@@ -20,6 +20,7 @@ import asyncpg
 from aiokafka import AIOKafkaProducer
 from asn_schemas import CONTENT_TYPE
 
+from servicekit.connections import KafkaTarget
 from servicekit.kafka import (
     CONTENT_TYPE_HEADER,
     FATAL_PRODUCER_ERRORS,
@@ -46,7 +47,7 @@ class OutboxRelay:
     def __init__(
         self,
         dsn: str,
-        bootstrap: str,
+        bootstrap: KafkaTarget,
         *,
         name: str = "relay",
         batch_size: int = 500,

@@ -40,10 +40,10 @@ class ServiceRuntime:
     def __init__(self, settings: ServiceSettings, consumers: Sequence[ConsumerSpec] = ()) -> None:
         self.settings = settings
         self.db = Database(settings.database_url.get_secret_value())
-        self.kafka_probe = KafkaProbe(settings.kafka_bootstrap)
+        self.kafka_probe = KafkaProbe(settings.kafka)
         self.relay = OutboxRelay(
             self.db.asyncpg_dsn,
-            settings.kafka_bootstrap,
+            settings.kafka,
             name=f"{settings.service_name}-relay",
             batch_size=settings.relay_batch_size,
             poll_interval_s=settings.relay_poll_interval_s,
@@ -61,7 +61,7 @@ class ServiceRuntime:
         self.consumers = [
             ConsumerRunner(
                 db=self.db,
-                bootstrap=settings.kafka_bootstrap,
+                bootstrap=settings.kafka,
                 group_id=spec.group_id,
                 topics=spec.topics,
                 handlers=spec.handlers,

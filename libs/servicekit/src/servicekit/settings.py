@@ -8,6 +8,14 @@ from typing import Literal
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from servicekit.connections import (
+    KafkaConnection,
+    KafkaSaslMechanism,
+    KafkaSecurityProtocol,
+    PgSslMode,
+    with_pg_tls,
+)
+
 
 class ServiceSettings(BaseSettings):
     """What every service needs; a service subclasses it for its own knobs.
@@ -23,7 +31,24 @@ class ServiceSettings(BaseSettings):
     database_url: SecretStr = Field(
         description="postgresql+asyncpg://user:password@host:port/db of this service's own database"
     )
+    database_sslmode: PgSslMode | None = Field(
+        default=None,
+        description="libpq's sslmode (verify-full in a cluster); also accepted in the URL",
+    )
+    database_sslrootcert: Path | None = Field(
+        default=None, description="CA of the database server (CloudNativePG: <cluster>-ca, ca.crt)"
+    )
     kafka_bootstrap: str = "127.0.0.1:19092"
+    # Strimzi's TLS listener with SCRAM-SHA-512: the username is the KafkaUser's name, the
+    # password its secret's `password` key (as env or a mounted file), the CA the cluster's.
+    kafka_security_protocol: KafkaSecurityProtocol = "PLAINTEXT"
+    kafka_sasl_mechanism: KafkaSaslMechanism | None = None
+    kafka_sasl_username: str | None = None
+    kafka_sasl_password: SecretStr | None = None
+    kafka_sasl_password_file: Path | None = Field(
+        default=None, description="a file holding the password (a mounted secret's key)"
+    )
+    kafka_ssl_cafile: Path | None = None
     events_topic: str | None = Field(
         default=None, description="Where this service publishes; `<service>.events` if unset"
     )
@@ -72,6 +97,40 @@ class ServiceSettings(BaseSettings):
         if self.jwt_public_key_file is None and self.jwt_jwks_url is None:
             raise ValueError("set ASN_JWT_PUBLIC_KEY_FILE or ASN_JWT_JWKS_URL")
         return self
+
+    @model_validator(mode="after")
+    def _connections(self) -> ServiceSettings:
+        if self.kafka_sasl_password is not None and self.kafka_sasl_password_file is not None:
+            raise ValueError(
+                "set ASN_KAFKA_SASL_PASSWORD or ASN_KAFKA_SASL_PASSWORD_FILE, not both"
+            )
+        for name in ("kafka_sasl_password_file", "kafka_ssl_cafile", "database_sslrootcert"):
+            path: Path | None = getattr(self, name)
+            if path is not None and not path.is_file():
+                raise ValueError(f"ASN_{name.upper()}: no such file: {path}")
+        self.kafka  # noqa: B018 - a protocol without its credentials fails here, at start
+        # The TLS parameters travel inside the one URL every database client is given
+        # (servicekit.connections); frozen, so the folded URL is written once, here.
+        url = with_pg_tls(
+            self.database_url.get_secret_value(), self.database_sslmode, self.database_sslrootcert
+        )
+        self.__dict__["database_url"] = SecretStr(url)
+        return self
+
+    @property
+    def kafka(self) -> KafkaConnection:
+        """The broker and how to authenticate: what every Kafka client of the service gets."""
+        password = self.kafka_sasl_password
+        if self.kafka_sasl_password_file is not None:
+            password = SecretStr(self.kafka_sasl_password_file.read_text().strip())
+        return KafkaConnection(
+            bootstrap=self.kafka_bootstrap,
+            security_protocol=self.kafka_security_protocol,
+            sasl_mechanism=self.kafka_sasl_mechanism,
+            username=self.kafka_sasl_username,
+            password=password.get_secret_value() if password is not None else None,
+            cafile=self.kafka_ssl_cafile,
+        )
 
     @property
     def topic(self) -> str:
