@@ -61,12 +61,14 @@ def load_services(path: Path = SERVICES_FILE) -> list[ServiceSpec]:
     specs = []
     for name, entry in data.get("services", {}).items():
         port = int(os.environ.get(f"ASN_{name.upper()}_PORT", entry["port"]))
+        # A department's own server may name the database otherwise (`presensi_dinkes`).
+        database = os.environ.get(f"ASN_{name.upper()}_DATABASE") or entry["database"]
         specs.append(
             ServiceSpec(
                 name,
                 entry["module"],
                 port,
-                entry["database"],
+                database,
                 entry.get("seed"),
                 {k: str(v) for k, v in entry.get("env", {}).items()},
             )
