@@ -11,6 +11,7 @@ serves a check-in.
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import urllib.request
@@ -24,6 +25,7 @@ import httpx
 import pytest
 from devstack import free_port
 from devstack.config import REPO_ROOT
+from devstack.processes import read_pid, wait_until
 from devstack.services import DEV_KEYS_DIR
 from e2e_testkit import BKPSDM_NIP, event_on_topic, new_nip, new_unit_code, today_wib
 from servicekit.devkeys import ensure_dev_keys, mint_token
@@ -208,5 +210,20 @@ async def test_presensi_alone_builds_its_replica_from_the_topic_and_serves_a_che
         )
     assert checked_in.json()["nip"] == nip
     assert checked_in.json()["minutes_late"] > 0
+
+    # `make up`'s supervisor runs detached and restarts what is killed, as `make run`'s does.
+    assert "supervised by pid" in out
+    services = department.base / "presensi" / "services"
+    killed = int((services / "presensi.pid").read_text())
+    os.kill(killed, signal.SIGKILL)
+
+    def restarted() -> bool:
+        pid = read_pid(services / "presensi.pid")
+        return pid not in (None, killed) and _answers(department.ports["presensi"])
+
+    wait_until(
+        restarted, timeout=240, interval=0.2, what="presensi restarted by make up's supervisor"
+    )
+    assert "presensi killed by SIGKILL" in (services / "supervisor.log").read_text()
     department.stop("presensi")
     assert not _answers(department.ports["presensi"])
