@@ -4,7 +4,7 @@ SHELL := /bin/bash
 UV ?= uv
 PY := $(UV) run --frozen
 
-.PHONY: help sync fetch stack-up stack-down stack-status run up stop status test test-unit fuzz lint schemas bench token clean portal portal-deps
+.PHONY: help sync fetch stack-up stack-down stack-status run up stop status drill test test-unit fuzz lint schemas bench token clean portal portal-deps
 
 help: ## list the commands
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -61,6 +61,7 @@ lint: sync ## ruff, mypy (strict on libs and schemas; services, gateway and benc
 	@$(PY) ruff format --check .
 	@$(PY) mypy libs/servicekit/src schemas/src deploy/local/src
 	@$(PY) mypy $(wildcard services/*/src) gateway/src bench
+	@$(PY) mypy tests/drill/drill_checks.py tests/drill/drill_suite.py tests/drill/run_drill.py
 	@$(PY) lint-imports
 
 # The portal: node modules from package-lock.json, and a build only when its sources changed.
@@ -86,6 +87,9 @@ schemas: sync ## regenerate the committed JSON Schemas from the event models
 bench: fetch ## benchmarks with their side-by-side anchors (not a test); BENCH=outbox|checkin|gateway for one
 	@for b in $(or $(BENCH),$(notdir $(patsubst %/__main__.py,%,$(wildcard bench/*/__main__.py)))); do \
 		echo "== bench/$$b"; $(PY) python -m bench.$$b || exit 1; done
+
+drill: fetch ## fault drills on an own stack (not a test): a service SIGKILLed, the broker killed for 20 s; DRILL_OPS=120 commands each
+	@$(PY) python tests/drill/run_drill.py
 
 token: sync ## mint a dev token: make token NIP=198503152010011001 ROLES=bkpsdm [UNIT=bkpsdm]
 	@$(PY) python -m servicekit.devkeys --nip "$(NIP)" --roles "$(or $(ROLES),pegawai)" $(if $(UNIT),--unit "$(UNIT)")
