@@ -4,7 +4,7 @@ SHELL := /bin/bash
 UV ?= uv
 PY := $(UV) run --frozen
 
-.PHONY: help sync fetch deploy-tools deploy-manifests stack-up stack-down stack-status run up stop test test-unit fuzz lint schemas bench token clean portal portal-deps
+.PHONY: help sync fetch deploy-tools deploy-manifests stack-up stack-down stack-status run up stop status drill test test-unit fuzz lint schemas bench token clean portal portal-deps
 
 help: ## list the commands
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -15,7 +15,13 @@ sync: ## install the Python dependencies from uv.lock into .venv
 fetch: sync ## resolve the Kafka jars from Maven Central (cached outside git)
 	@$(PY) devstack fetch
 
-stack-up: fetch ## start Kafka and PostgreSQL (idempotent; waits until ready)
+# `make run ONLY=presensi,gateway` runs those services only; with ASN_KAFKA_BOOTSTRAP (a broker
+# elsewhere) the Kafka jars are not needed, and the portal is built only for a gateway.
+comma := ,
+ONLY_FLAG := $(if $(ONLY),--only $(ONLY))
+RUN_NEEDS := $(if $(ONLY),$(if $(filter gateway,$(subst $(comma), ,$(ONLY))),portal),portal)
+
+stack-up: $(if $(ASN_KAFKA_BOOTSTRAP),sync,fetch) ## start Kafka and PostgreSQL unless ASN_KAFKA_BOOTSTRAP / ASN_POSTGRES_URL name external ones (idempotent)
 	@$(PY) devstack start
 
 stack-down: ## stop Kafka and PostgreSQL
@@ -24,16 +30,20 @@ stack-down: ## stop Kafka and PostgreSQL
 stack-status: ## what of the local stack is running
 	@$(PY) devstack status
 
-run: stack-up portal ## start the stack and every built service in the foreground; Ctrl-C stops all
-	@echo "Portal: http://127.0.0.1:$${ASN_GATEWAY_PORT:-8000}/"
-	@$(PY) python -m devstack.services run
+run: stack-up $(RUN_NEEDS) ## start the stack and every built service (ONLY=a,b for some), supervised in the foreground; Ctrl-C stops all
+	@$(if $(RUN_NEEDS),echo "Portal: http://127.0.0.1:$${ASN_GATEWAY_PORT:-8000}/")
+	@$(PY) python -m devstack.suite run $(ONLY_FLAG)
 
-up: stack-up portal ## the same as run, but in the background (make stop takes it down)
-	@$(PY) python -m devstack.services start
+up: stack-up $(RUN_NEEDS) ## the same as run, its supervisor in the background (make stop takes it down)
+	@$(PY) python -m devstack.suite start $(ONLY_FLAG)
 
-stop: ## take the suite down: services, then the stack
-	@$(PY) python -m devstack.services stop || true
+stop: ## take the suite down: the supervisor and services, then the stack
+	@$(PY) python -m devstack.suite stop || true
 	@$(PY) devstack stop
+
+status: ## what runs: the supervisor, each service (or why it was given up on), the stack
+	@$(PY) python -m devstack.suite status
+	@$(PY) devstack status
 
 test: sync portal deploy-tools ## every test: the portal's Vitest, then unit, contract, integration (real Kafka + PostgreSQL), e2e and browser
 	@cd portal && npx vitest run
@@ -51,6 +61,7 @@ lint: sync ## ruff, mypy (strict on libs and schemas; services, gateway and benc
 	@$(PY) ruff format --check .
 	@$(PY) mypy libs/servicekit/src schemas/src deploy/local/src
 	@$(PY) mypy $(wildcard services/*/src) gateway/src cli/src bench
+	@$(PY) mypy tests/drill/drill_checks.py tests/drill/drill_suite.py tests/drill/run_drill.py
 	@$(PY) lint-imports
 	@$(PY) hadolint deploy/docker/Dockerfile
 
@@ -83,6 +94,9 @@ schemas: sync ## regenerate the committed JSON Schemas, AsyncAPI document and ca
 bench: fetch ## benchmarks with their side-by-side anchors (not a test); BENCH=outbox|checkin|gateway for one
 	@for b in $(or $(BENCH),$(notdir $(patsubst %/__main__.py,%,$(wildcard bench/*/__main__.py)))); do \
 		echo "== bench/$$b"; $(PY) python -m bench.$$b || exit 1; done
+
+drill: fetch ## fault drills on an own stack (not a test): a service SIGKILLed, the broker killed for 20 s; DRILL_OPS=120 commands each
+	@$(PY) python tests/drill/run_drill.py
 
 token: sync ## mint a dev token: make token NIP=198503152010011001 ROLES=bkpsdm [UNIT=bkpsdm]
 	@$(PY) asn token --nip "$(NIP)" --roles "$(or $(ROLES),pegawai)" $(if $(UNIT),--unit "$(UNIT)")

@@ -1,4 +1,4 @@
-"""The summary `make up`, `make run` and `python -m devstack.services status` print."""
+"""The summary `make up`, `make run` and `python -m devstack.suite status` print."""
 
 import os
 import shutil
@@ -6,7 +6,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-from devstack import services
+from devstack import services, suite
 from devstack.config import REPO_ROOT
 
 
@@ -27,7 +27,7 @@ def test_status_with_the_state_outside_the_checkout(
     monkeypatch.setenv("ASN_STACK_DIR", str(state_dir))
     spec = _pretend_running(state_dir)
 
-    assert services.main(["status"]) == 0
+    assert suite.main(["status"]) == 0
 
     out = capsys.readouterr().out
     assert "Sawahlunto ASN Suite is up:" in out
@@ -41,7 +41,7 @@ def test_status_with_the_state_in_the_checkout_shows_short_paths(
     monkeypatch.setenv("ASN_STACK_DIR", str(state_dir))
     try:
         spec = _pretend_running(state_dir)
-        assert services.main(["status"]) == 0
+        assert suite.main(["status"]) == 0
     finally:
         shutil.rmtree(state_dir, ignore_errors=True)
 

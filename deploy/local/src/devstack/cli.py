@@ -17,13 +17,25 @@ from devstack.stack import Stack
 def _print_status(stack: Stack) -> None:
     status = stack.status()
     kafka, pg = status["kafka"], status["postgres"]
+    config = stack.config
     print(f"state dir  {status['state_dir']}")
-    for name, info, where in (
-        ("kafka", kafka, kafka["bootstrap"]),
-        ("postgres", pg, f"127.0.0.1:{pg['port']}"),
+    for name, info, where, external in (
+        ("kafka", kafka, kafka["bootstrap"], config.external_kafka),
+        ("postgres", pg, f"127.0.0.1:{pg['port']}", config.external_postgres),
     ):
+        if external is not None:
+            print(f"{name:<10} {'external':<22} {_without_password(external)}")
+            continue
         state = f"running (pid {info['pid']})" if info["running"] else "stopped"
         print(f"{name:<10} {state:<22} {where:<17} log {info['log']}")
+
+
+def _without_password(url: str) -> str:
+    scheme, sep, rest = url.rpartition("://")
+    userinfo, at, host = rest.rpartition("@")
+    if not at or ":" not in userinfo:
+        return url
+    return f"{scheme}{sep}{userinfo.split(':')[0]}:***@{host}"
 
 
 def _run(command: str, as_json: bool) -> int:
@@ -37,9 +49,10 @@ def _run(command: str, as_json: bool) -> int:
     if command == "start":
         stack.start()
         _print_status(stack)
-        print(f"bootstrap  {stack.kafka.bootstrap}")
-        for db in config.databases:
-            print(f"dsn        {stack.postgres.dsn(db)}")
+        print(f"bootstrap  {config.kafka_bootstrap}")
+        if config.external_postgres is None:
+            for db in config.databases:
+                print(f"dsn        {stack.postgres.dsn(db)}")
     elif command == "stop":
         stack.stop()
         print("stopped")

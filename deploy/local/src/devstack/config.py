@@ -113,6 +113,22 @@ def _env_port(name: str, default: int) -> int:
     return port
 
 
+def _external_postgres(raw: str | None) -> str | None:
+    """ASN_POSTGRES_URL: a PostgreSQL server (no database) the services use instead of ours."""
+    if not raw:
+        return None
+    scheme, sep, rest = raw.partition("://")
+    if not sep or scheme not in ("postgresql", "postgres", "postgresql+asyncpg"):
+        raise StackError(f"ASN_POSTGRES_URL={raw!r}: expected postgresql://user:password@host:port")
+    server, _, database = rest.partition("/")
+    if database.split("?")[0]:
+        raise StackError(
+            f"ASN_POSTGRES_URL names a database ({database!r}): give the server only, "
+            "each service uses its own database on it (services.toml `database`)"
+        )
+    return f"postgresql://{server}"
+
+
 @dataclass(frozen=True)
 class StackConfig:
     state_dir: Path
@@ -123,6 +139,20 @@ class StackConfig:
     topics: Mapping[str, int] = field(default_factory=load_topics)
     topic_configs: TopicConfigs = field(default_factory=load_topic_configs)
     cache_dir: Path = field(default_factory=default_cache_dir)
+    external_kafka: str | None = None
+    """A broker that runs elsewhere (ASN_KAFKA_BOOTSTRAP, e.g. the city's): devstack then
+    neither starts nor stops the local one, and the services connect there."""
+    external_postgres: str | None = None
+    """A PostgreSQL server that runs elsewhere (ASN_POSTGRES_URL, without a database)."""
+
+    @property
+    def kafka_bootstrap(self) -> str:
+        return self.external_kafka or f"127.0.0.1:{self.kafka_port}"
+
+    def database_url(self, database: str) -> str:
+        """A service's SQLAlchemy URL on the external server, or on the local cluster."""
+        server = self.external_postgres or f"postgresql://postgres@127.0.0.1:{self.pg_port}"
+        return f"postgresql+asyncpg://{server.partition('://')[2]}/{database}"
 
     def __post_init__(self) -> None:
         # Relative paths would change meaning when a child process runs in another folder.
@@ -147,6 +177,8 @@ class StackConfig:
             kafka_port=_env_port("ASN_KAFKA_PORT", DEFAULT_KAFKA_PORT),
             controller_port=_env_port("ASN_KAFKA_CONTROLLER_PORT", DEFAULT_CONTROLLER_PORT),
             pg_port=_env_port("ASN_PG_PORT", DEFAULT_PG_PORT),
+            external_kafka=os.environ.get("ASN_KAFKA_BOOTSTRAP") or None,
+            external_postgres=_external_postgres(os.environ.get("ASN_POSTGRES_URL")),
         )
 
     @classmethod

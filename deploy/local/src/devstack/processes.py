@@ -20,6 +20,9 @@ class StackError(RuntimeError):
 # Children this Python process started: polling them reaps them, otherwise a killed
 # broker would linger as a zombie and still look alive to kill(pid, 0).
 _children: dict[int, subprocess.Popen[bytes]] = {}
+# How reaped children ended (subprocess's returncode: negative for a signal), for the
+# supervisor's log line.
+_exit_codes: dict[int, int] = {}
 
 
 def spawn_detached(
@@ -58,9 +61,12 @@ def _proc_state(pid: int) -> str:
 def pid_alive(pid: int) -> bool:
     child = _children.get(pid)
     if child is not None:
-        if child.poll() is None:
+        returncode = child.poll()
+        if returncode is None:
             return True
-        del _children[pid]
+        # Two threads (a supervisor and its caller) may see the same exit.
+        _children.pop(pid, None)
+        _exit_codes[pid] = returncode
         return False
     try:
         os.kill(pid, 0)
@@ -69,6 +75,11 @@ def pid_alive(pid: int) -> bool:
     except PermissionError:
         return True
     return _proc_state(pid) not in ("Z", "X")
+
+
+def exit_status(pid: int) -> int | None:
+    """How a child of this process that `pid_alive` saw gone ended; None if not ours."""
+    return _exit_codes.pop(pid, None)
 
 
 def cmdline(pid: int) -> str:

@@ -6,13 +6,14 @@ same entry point a container would use; pid files and logs live in the state fol
 
 from __future__ import annotations
 
-import argparse
+import contextlib
 import importlib.util
 import os
+import signal
 import sys
 import tomllib
 import urllib.request
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -60,17 +61,31 @@ def load_services(path: Path = SERVICES_FILE) -> list[ServiceSpec]:
     specs = []
     for name, entry in data.get("services", {}).items():
         port = int(os.environ.get(f"ASN_{name.upper()}_PORT", entry["port"]))
+        # A department's own server may name the database otherwise (`presensi_dinkes`).
+        database = os.environ.get(f"ASN_{name.upper()}_DATABASE") or entry["database"]
         specs.append(
             ServiceSpec(
                 name,
                 entry["module"],
                 port,
-                entry["database"],
+                database,
                 entry.get("seed"),
                 {k: str(v) for k, v in entry.get("env", {}).items()},
             )
         )
     return specs
+
+
+def select(specs: Sequence[ServiceSpec], names: Collection[str]) -> list[ServiceSpec]:
+    """The named services, in services.toml's order; a name that isn't one is an error."""
+    known = {spec.name: spec for spec in specs}
+    unknown = sorted(set(names) - set(known))
+    if unknown:
+        raise StackError(f"no service named {', '.join(unknown)}; the services: {', '.join(known)}")
+    unbuilt = sorted(name for name in names if not known[name].built)
+    if unbuilt:
+        raise StackError(f"not built yet: {', '.join(unbuilt)}")
+    return [spec for spec in specs if spec.name in names]
 
 
 def service_urls(specs: Sequence[ServiceSpec]) -> dict[str, str]:
@@ -96,10 +111,8 @@ def service_env(
             "ASN_SERVICE_NAME": spec.name,
             "ASN_ENVIRONMENT": env.get("ASN_ENVIRONMENT", "dev"),
             "ASN_PORT": str(spec.port),
-            "ASN_DATABASE_URL": (
-                f"postgresql+asyncpg://postgres@127.0.0.1:{config.pg_port}/{spec.database}"
-            ),
-            "ASN_KAFKA_BOOTSTRAP": f"127.0.0.1:{config.kafka_port}",
+            "ASN_DATABASE_URL": config.database_url(spec.database),
+            "ASN_KAFKA_BOOTSTRAP": config.kafka_bootstrap,
             "ASN_JWT_PUBLIC_KEY_FILE": str(public_key),
             "ASN_DEV_KEYS_DIR": str(public_key.parent),
         }
@@ -114,15 +127,19 @@ class ServiceProcesses:
         specs: Sequence[ServiceSpec] | None = None,
         *,
         extra_env: ExtraEnv | None = None,
+        only: Collection[str] | None = None,
     ) -> None:
-        """`extra_env` adds (or overrides) variables per service, e.g. for the e2e tests."""
+        """`extra_env` adds (or overrides) variables per service, e.g. for the e2e tests;
+        `only` names the services to run (`make run ONLY=presensi,gateway`)."""
         self.config = config
-        self.specs = list(specs) if specs is not None else load_services()
+        every = list(specs) if specs is not None else load_services()
+        self._urls = service_urls(every)  # a gateway run alone still finds the others
+        self.specs = select(every, only) if only else every
         self._extra_env = extra_env
         self._dir = config.state_dir / "services"
 
     def env_for(self, spec: ServiceSpec, public_key: Path) -> dict[str, str]:
-        env = service_env(spec, self.config, public_key, os.environ, service_urls(self.specs))
+        env = service_env(spec, self.config, public_key, os.environ, self._urls)
         if self._extra_env is not None:
             env.update(self._extra_env(spec))
         return env
@@ -139,9 +156,7 @@ class ServiceProcesses:
 
     def start(self, *, seed: bool = True, timeout: float = 90.0) -> list[ServiceSpec]:
         """Start every built service that isn't running; wait until each answers."""
-        from servicekit.devkeys import ensure_dev_keys  # the dev IdP's key pair
-
-        _, public_key = ensure_dev_keys(DEV_KEYS_DIR)
+        public_key = self.public_key()
         started = []
         for spec in (s for s in self.specs if s.built):
             if self.running(spec):
@@ -151,46 +166,75 @@ class ServiceProcesses:
                     f"port {spec.port} for {spec.name} is taken: "
                     f"set ASN_{spec.name.upper()}_PORT to a free one"
                 )
-            env = self.env_for(spec, public_key)
-            pid = spawn_detached(
-                [sys.executable, "-m", spec.module],
-                output=self.log_file(spec),
-                cwd=REPO_ROOT,
-                env=env,
-            )
-            self._pid_file(spec).write_text(f"{pid}\n")
+            self.spawn(spec, public_key)
             started.append(spec)
         for spec in started:
             self._wait_ready(spec, timeout)
-            if seed and spec.seed and _module_exists(spec.seed):
-                self._seed(spec, public_key)
+            if seed:
+                self.seed(spec, public_key)
         return started
 
+    @staticmethod
+    def public_key() -> Path:
+        """The dev IdP's public key, made on first use (the services verify tokens with it)."""
+        from servicekit.devkeys import ensure_dev_keys
+
+        return ensure_dev_keys(DEV_KEYS_DIR)[1]
+
+    def spawn(self, spec: ServiceSpec, public_key: Path) -> int:
+        """Start one service's process in its own session; its pid goes to its pid file."""
+        pid = spawn_detached(
+            [sys.executable, "-m", spec.module],
+            output=self.log_file(spec),
+            cwd=REPO_ROOT,
+            env=self.env_for(spec, public_key),
+        )
+        self._pid_file(spec).parent.mkdir(parents=True, exist_ok=True)
+        self._pid_file(spec).write_text(f"{pid}\n")
+        return pid
+
+    def pid(self, spec: ServiceSpec) -> int | None:
+        pid = read_pid(self._pid_file(spec))
+        return pid if pid is not None and pid_alive(pid) else None
+
+    def forget(self, spec: ServiceSpec) -> None:
+        self._pid_file(spec).unlink(missing_ok=True)
+
+    def answers(self, spec: ServiceSpec, timeout: float = 1.0) -> bool:
+        """Whether the service answers /health/live (it is up; its readiness is its own)."""
+        url = f"http://127.0.0.1:{spec.port}/health/live"
+        try:
+            with urllib.request.urlopen(url, timeout=timeout) as response:
+                return bool(response.status == 200)
+        except OSError:
+            return False
+
     def stop(self) -> None:
+        """SIGTERM to every service at once (each drains on its own), SIGKILL after 20 s."""
+        pids = [pid for pid in (self.pid(spec) for spec in self.specs) if pid is not None]
+        for pid in pids:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
+        for pid in pids:
+            terminate(pid, grace=20.0)
         for spec in self.specs:
-            pid = read_pid(self._pid_file(spec))
-            if pid is not None and pid_alive(pid):
-                terminate(pid, grace=20.0)
-            self._pid_file(spec).unlink(missing_ok=True)
+            self.forget(spec)
 
     def _wait_ready(self, spec: ServiceSpec, timeout: float) -> None:
-        url = f"http://127.0.0.1:{spec.port}/health/live"
-
         def answers() -> bool:
             if not self.running(spec):
                 raise StackError(
                     f"{spec.name} exited during start-up; its log "
                     f"({self.log_file(spec)}) ends with:\n{tail(self.log_file(spec), 15)}"
                 )
-            try:
-                with urllib.request.urlopen(url, timeout=1) as response:
-                    return bool(response.status == 200)
-            except OSError:
-                return False
+            return self.answers(spec)
 
-        wait_until(answers, timeout=timeout, interval=0.3, what=f"{spec.name} on {url}")
+        wait_until(answers, timeout=timeout, interval=0.3, what=f"{spec.name} on port {spec.port}")
 
-    def _seed(self, spec: ServiceSpec, public_key: Path) -> None:
+    def seed(self, spec: ServiceSpec, public_key: Path) -> None:
+        """Load the service's demo data, if it has any (idempotent: each start runs it)."""
+        if not spec.seed or not _module_exists(spec.seed):
+            return
         import subprocess
 
         env = self.env_for(spec, public_key)
@@ -206,87 +250,8 @@ class ServiceProcesses:
             raise StackError(f"demo data for {spec.name} failed:\n{result.stderr[-2000:]}")
 
 
-def _shown(path: Path) -> Path:
-    """Short when the state lives in the checkout; ASN_STACK_DIR may put it anywhere else."""
-    return path.relative_to(REPO_ROOT) if path.is_relative_to(REPO_ROOT) else path
-
-
-def _summary(processes: ServiceProcesses) -> str:
-    gateway = next((s for s in processes.specs if s.name == "gateway"), None)
-    lines = ["", "Sawahlunto ASN Suite is up:"]
-    for spec in processes.specs:
-        if not spec.built:
-            lines.append(f"  {spec.name:<10} not built yet")
-        elif processes.running(spec):
-            lines.append(
-                f"  {spec.name:<10} http://127.0.0.1:{spec.port}/docs"
-                f"   (log: {_shown(processes.log_file(spec))})"
-            )
-    lines += [
-        f"  kafka      127.0.0.1:{processes.config.kafka_port}",
-        f"  postgres   postgresql://postgres@127.0.0.1:{processes.config.pg_port}/<service>",
-        "",
-        "A dev token (BKPSDM): make token NIP=198503152010011001 ROLES=bkpsdm UNIT=bkpsdm",
-        *(
-            [
-                f"  or from the gateway: curl -s -X POST http://127.0.0.1:{gateway.port}"
-                "/auth/dev-token -H 'content-type: application/json' "
-                """-d '{"nip": "198503152010011001", "roles": ["bkpsdm"]}'""",
-            ]
-            if gateway is not None and processes.running(gateway)
-            else []
-        ),
-        "Stop everything:      make stop",
-    ]
-    return "\n".join(lines)
-
-
-def _wait_for_interrupt(processes: ServiceProcesses) -> None:
-    """Foreground `make run`: Ctrl-C (or SIGTERM) takes the services and the stack down."""
-    import signal
-    import threading
-
-    from devstack.stack import Stack
-
-    stop = threading.Event()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, lambda *_: stop.set())
-    print("Ctrl-C stops everything (data is kept for the next `make run`).", flush=True)
-    while not stop.wait(2.0):
-        for spec in processes.specs:
-            if spec.built and not processes.running(spec):
-                print(f"devstack: {spec.name} exited; see {processes.log_file(spec)}", flush=True)
-                stop.set()
-    print("\nstopping services and the stack ...", flush=True)
-    processes.stop()
-    Stack(processes.config).stop()
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="devstack.services")
-    parser.add_argument(
-        "command",
-        choices=["run", "start", "stop", "status"],
-        help="run: start, then stay in the foreground until Ctrl-C, which stops everything",
-    )
-    parser.add_argument("--no-seed", action="store_true", help="skip the demo data")
-    args = parser.parse_args(argv)
-    try:
-        processes = ServiceProcesses(StackConfig.from_env())
-        if args.command in ("start", "run"):
-            processes.start(seed=not args.no_seed)
-            print(_summary(processes), flush=True)
-            if args.command == "run":
-                _wait_for_interrupt(processes)
-        elif args.command == "stop":
-            processes.stop()
-        else:
-            print(_summary(processes))
-    except StackError as exc:
-        print(f"devstack: {exc}", file=sys.stderr)
-        return 1
-    return 0
-
-
 if __name__ == "__main__":
+    # The Makefile's entry point before `devstack.suite` held the commands.
+    from devstack.suite import main
+
     raise SystemExit(main())

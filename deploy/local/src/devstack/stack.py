@@ -22,10 +22,11 @@ class Stack:
     def start(self) -> None:
         """Start what isn't running, wait until both answer, create databases and topics.
 
-        Both start side by side: the broker's JVM and initdb each take seconds.
+        Both start side by side: the broker's JVM and initdb each take seconds. A part the
+        config names as external (another machine's broker or server) is left alone.
         """
         self.config.state_dir.mkdir(parents=True, exist_ok=True)
-        parts: tuple[Postgres | Kafka, ...] = (self.postgres, self.kafka)
+        parts = self._local_parts()
         was_running = [part.is_running() for part in parts]
         with ThreadPoolExecutor(max_workers=2, thread_name_prefix="devstack") as pool:
             futures = [pool.submit(part.start) for part in parts]
@@ -38,9 +39,17 @@ class Stack:
                         part.stop()
             raise errors[0]
 
+    def _local_parts(self) -> tuple[Postgres | Kafka, ...]:
+        parts: list[Postgres | Kafka] = []
+        if self.config.external_postgres is None:
+            parts.append(self.postgres)
+        if self.config.external_kafka is None:
+            parts.append(self.kafka)
+        return tuple(parts)
+
     def stop(self) -> None:
         with ThreadPoolExecutor(max_workers=2, thread_name_prefix="devstack") as pool:
-            futures = [pool.submit(self.kafka.stop), pool.submit(self.postgres.stop)]
+            futures = [pool.submit(part.stop) for part in self._local_parts()]
         for future in futures:
             error = future.exception()
             if error is not None:
