@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { OidcConfig } from "../src/api/auth";
+import { establish, type OidcConfig } from "../src/api/auth";
+import { ProblemError } from "../src/api/client";
 import { claim, payload, sessionFrom } from "../src/oidc";
 import { expire, onSessionEnd, session, signIn, signOut } from "../src/session";
 
@@ -74,5 +75,20 @@ describe("a session that ends by itself", () => {
     expire(); // nothing left to end
     expect(told).not.toHaveBeenCalled();
     expect(session.expired).toBe(false);
+  });
+});
+
+describe("starting a session with a token", () => {
+  it("keeps no session when the services refuse the token", async () => {
+    const refused = new Response(JSON.stringify({ code: "unauthenticated", title: "Perlu login" }), {
+      status: 401,
+      headers: { "Content-Type": "application/problem+json" },
+    });
+    vi.stubGlobal("fetch", vi.fn().mockImplementation(() => Promise.resolve(refused.clone())));
+    const started = establish({ token: "t", nip: "1", name: "1", roles: [], unit: null, leads: false, via: "oidc" });
+    await expect(started).rejects.toBeInstanceOf(ProblemError);
+    expect(session.current).toBeNull();
+    expect(sessionStorage.getItem("asn.session")).toBeNull();
+    vi.unstubAllGlobals();
   });
 });

@@ -7,7 +7,7 @@ import itertools
 import random
 import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -114,9 +114,8 @@ class Suite:
             port = free_port(taken)
             taken.add(port)
             spec = listed[name]
-            self.specs[name] = ServiceSpec(
-                name, spec.module, port, databases[spec.database], env=spec.env
-            )
+            # `seed` comes along: it runs only when `self.seed` asks.
+            self.specs[name] = replace(spec, port=port, database=databases[spec.database])
         config = StackConfig(state_dir=self.state_dir)
         self.processes = ServiceProcesses(config, list(self.specs.values()), extra_env=self._env)
         self.processes.start(seed=self.seed, timeout=180)

@@ -28,7 +28,8 @@ from e2e_testkit import Suite
 from playwright.async_api import Browser, BrowserContext, Page, Route, async_playwright, expect
 from servicekit.testing import eventually
 
-pytestmark = pytest.mark.integration
+# The first test carries this file's own suite start with the demo data (~2 min here).
+pytestmark = [pytest.mark.integration, pytest.mark.timeout(600)]
 IDP_SCRIPT = PORTAL / "scripts" / "test-idp.mjs"
 LOGIN = "pemkot.admin"  # the person's account name at the IdP (not their NIP)
 
@@ -259,7 +260,7 @@ async def test_a_session_that_runs_out_goes_back_to_masuk_with_a_note(
     await page.reload()
     await page.wait_for_url("**/masuk?sesi=berakhir")
     await expect(
-        page.get_by_role("status").filter(has_text="Sesi Anda telah berakhir")
+        page.get_by_role("alert").filter(has_text="Sesi Anda telah berakhir")
     ).to_be_visible()
     await expect(page.get_by_role("button", name="Keluar")).to_have_count(0)
     assert await _stored_session(page) is None

@@ -1,4 +1,4 @@
-import { signIn, signOut, type Session } from "../session";
+import { session, signIn, signOut, type Session } from "../session";
 import { api, request } from "./client";
 import { route, type Schemas } from "./routes";
 
@@ -25,6 +25,11 @@ export async function establish(current: Session): Promise<Session> {
     api.get<{ name: string }>(route("/api/profiles/{nip}", { nip })),
     api.get<{ items: unknown[] }>(route("/api/employees", {}, { supervisor_nip: nip, limit: 1 })),
   ]);
+  if (session.current?.token !== current.token) {
+    // The services refused the token (a 401 ended the session): say why, keep no session.
+    const refused = [profile, reports].find((r) => r.status === "rejected");
+    throw refused?.status === "rejected" ? refused.reason : new Error("Sesi tidak dapat dimulai.");
+  }
   const next: Session = {
     ...current,
     name: profile.status === "fulfilled" ? profile.value.name : nip,
