@@ -1,10 +1,11 @@
 import { createRouter, createWebHistory, type RouteRecordRaw } from "vue-router";
 import { homeFor } from "./menu";
-import { session } from "./session";
+import { onSessionEnd, session } from "./session";
 
 // Each page is its own chunk: the first load carries only the shell and the page asked for.
 const routes: RouteRecordRaw[] = [
   { path: "/masuk", name: "masuk", component: () => import("./views/SignIn.vue"), meta: { public: true } },
+  { path: "/masuk/callback", name: "masukCallback", component: () => import("./views/SignInCallback.vue"), meta: { public: true } },
   { path: "/aspirasi", name: "aspirasi", component: () => import("./views/SampaikanAspirasi.vue"), meta: { public: true } },
   { path: "/lacak", name: "lacak", component: () => import("./views/LacakLaporan.vue"), meta: { public: true } },
   { path: "/papan", name: "papan", component: () => import("./views/PapanTransparansi.vue"), meta: { public: true } },
@@ -24,4 +25,10 @@ router.beforeEach((to) => {
   if (!to.meta.public && !session.current) return { name: "masuk" };
   if (to.name === "masuk" && session.current) return homeFor(session.current);
   return true;
+});
+
+// A session that ends by itself (its token expired, or the server refused it) goes back to
+// /masuk, which says why.
+onSessionEnd(() => {
+  if (!router.currentRoute.value.meta.public) void router.push({ name: "masuk", query: { sesi: "berakhir" } });
 });

@@ -7,7 +7,7 @@ import itertools
 import random
 import uuid
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -38,6 +38,10 @@ class Suite:
     suffix: str = field(default_factory=lambda: uuid.uuid4().hex[:8])
     specs: dict[str, ServiceSpec] = field(default_factory=dict)
     processes: ServiceProcesses | None = None
+    services: tuple[str, ...] = SERVICES
+    """Which processes to start (a test of one path may need fewer)."""
+    seed: bool = False
+    """Load the demo data (the `seed` modules of services.toml) after start."""
 
     def topic(self, service: str) -> str:
         return f"{service}.e2e{self.suffix}.events"
@@ -98,23 +102,23 @@ class Suite:
     def start(self) -> None:
         listed = {spec.name: spec for spec in load_services()}
         databases = {
-            listed[name].database: f"{listed[name].database}_e2e{self.suffix}" for name in SERVICES
+            listed[name].database: f"{listed[name].database}_e2e{self.suffix}"
+            for name in self.services
         }
         self.stack.postgres.create_databases(list(databases.values()))
         self.stack.kafka.create_topics(
             {self.topic(s): 3 for s in ("pegawai", "presensi", "kinerja", "pelatihan", "aspirasi")}
         )
         taken: set[int] = set()
-        for name in SERVICES:
+        for name in self.services:
             port = free_port(taken)
             taken.add(port)
             spec = listed[name]
-            self.specs[name] = ServiceSpec(
-                name, spec.module, port, databases[spec.database], env=spec.env
-            )
+            # `seed` comes along: it runs only when `self.seed` asks.
+            self.specs[name] = replace(spec, port=port, database=databases[spec.database])
         config = StackConfig(state_dir=self.state_dir)
         self.processes = ServiceProcesses(config, list(self.specs.values()), extra_env=self._env)
-        self.processes.start(seed=False, timeout=180)
+        self.processes.start(seed=self.seed, timeout=180)
 
     def only(self, name: str) -> ServiceProcesses:
         """A handle on one service's process (same state folder, pid file and env)."""

@@ -47,3 +47,18 @@ def test_status_with_the_state_in_the_checkout_shows_short_paths(
 
     relative = state_dir.relative_to(REPO_ROOT) / "services" / f"{spec.name}.log"
     assert f"(log: {relative})" in capsys.readouterr().out
+
+
+def test_services_trust_the_dev_key_unless_pointed_at_an_identity_provider(tmp_path: Path):
+    spec = next(s for s in services.load_services() if s.built)
+    config = services.StackConfig(state_dir=tmp_path)
+    public_key = tmp_path / "jwt-public.pem"
+    dev = services.ServiceProcesses(config, [spec]).env_for(spec, public_key)
+    assert dev["ASN_JWT_PUBLIC_KEY_FILE"] == str(public_key)
+
+    def with_idp(_: services.ServiceSpec) -> dict[str, str]:
+        return {"ASN_JWT_JWKS_URL": "http://127.0.0.1:9400/jwks"}
+
+    idp = services.ServiceProcesses(config, [spec], extra_env=with_idp).env_for(spec, public_key)
+    assert "ASN_JWT_PUBLIC_KEY_FILE" not in idp
+    assert idp["ASN_JWT_JWKS_URL"] == "http://127.0.0.1:9400/jwks"

@@ -14,8 +14,9 @@ from servicekit.migrations import upgrade
 from servicekit.runtime import ServiceRuntime, create_service_app, serve
 from starlette.routing import Route
 
-from gateway.api import catalogue, devtoken, openapi, proxy, reads
+from gateway.api import catalogue, devtoken, openapi, proxy, reads, signin
 from gateway.lag import LagMonitor
+from gateway.oidc import Discovery
 from gateway.portal import mount_portal
 from gateway.projections import consumer_specs, purge_applied_events
 from gateway.settings import GatewaySettings
@@ -27,8 +28,8 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     settings = settings or GatewaySettings()
-    routers = [reads.router, openapi.router, catalogue.router, proxy.router]
-    if settings.environment == "dev":
+    routers = [signin.router, reads.router, openapi.router, catalogue.router, proxy.router]
+    if settings.dev_sign_in:
         routers.insert(0, devtoken.router)
     app = create_service_app(
         settings,
@@ -50,6 +51,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         ),
     )
     app.state.gateway = state
+    app.state.discovery = Discovery(settings.jwt_issuer, ttl_s=settings.oidc_discovery_ttl_s)
     purge_applied_events(app.state.runtime, settings)
     _wrap_lifespan(app, state)
     _replace_readiness(app, state)

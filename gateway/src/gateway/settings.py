@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from servicekit.settings import ServiceSettings
 
 
@@ -44,6 +44,23 @@ class GatewaySettings(ServiceSettings):
         description="A view is stale when its oldest unapplied event is older than this.",
     )
 
+    # Sign-in with the city's identity provider (OpenID Connect, authorization code + PKCE,
+    # done by the portal in the browser). The provider is ASN_JWT_ISSUER: the one whose
+    # tokens every service verifies, so the two can never disagree.
+    oidc_enabled: bool | None = Field(
+        default=None,
+        description="'Masuk dengan akun Pemkot' on /masuk; unset: on in production only",
+    )
+    oidc_client_id: str = Field(
+        default="asn-portal", min_length=1, description="The portal's client id at the IdP."
+    )
+    oidc_scope: str = Field(
+        default="openid profile", description="Scopes the portal asks for, space-separated."
+    )
+    oidc_discovery_ttl_s: float = Field(
+        default=3600.0, gt=0, description="How long the IdP's discovery document is kept."
+    )
+
     dev_keys_dir: Path = Field(
         default=Path(".dev-keys"),
         description="Dev signing key for POST /auth/dev-token (environment dev only).",
@@ -64,6 +81,28 @@ class GatewaySettings(ServiceSettings):
     trusted_proxies: tuple[str, ...] = Field(
         default=(), description="Peers (an ingress) whose X-Forwarded-For names the client."
     )
+
+    @model_validator(mode="after")
+    def _sign_in(self) -> GatewaySettings:
+        if self.environment == "production" and not self.oidc_sign_in:
+            # Dev tokens never exist in production: without the IdP no one could sign in.
+            raise ValueError("production signs in with the IdP: ASN_OIDC_ENABLED cannot be false")
+        if self.oidc_sign_in:
+            if "openid" not in self.oidc_scope.split():
+                raise ValueError("ASN_OIDC_SCOPE must include 'openid'")
+            if self.environment == "production" and not self.jwt_issuer.startswith("https://"):
+                raise ValueError("the IdP's issuer (ASN_JWT_ISSUER) must be https in production")
+        return self
+
+    @property
+    def oidc_sign_in(self) -> bool:
+        """Whether the portal offers sign-in with the city's identity provider."""
+        return self.environment == "production" if self.oidc_enabled is None else self.oidc_enabled
+
+    @property
+    def dev_sign_in(self) -> bool:
+        """Whether /auth/dev-token and /auth/dev-people exist (local and test runs)."""
+        return self.environment == "dev"
 
     @property
     def source_topics(self) -> dict[str, str]:

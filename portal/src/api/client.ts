@@ -1,4 +1,4 @@
-import { session, signOut } from "../session";
+import { expire, session } from "../session";
 
 // RFC 9457 problem details as the services answer them: `title` and `detail` are already
 // in Bahasa Indonesia and are shown as they are; `errors` names the fields.
@@ -61,7 +61,7 @@ export async function request<T>(
       detail: "Periksa sambungan internet Anda, lalu coba lagi.",
     });
   }
-  if (response.status === 401 && session.current) signOut();
+  if (response.status === 401 && session.current) expire();
   if (!response.ok) throw new ProblemError(await problemOf(response));
   if (response.status === 204) return undefined as T;
   return (await response.json()) as T;

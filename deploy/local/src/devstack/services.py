@@ -142,6 +142,10 @@ class ServiceProcesses:
         env = service_env(spec, self.config, public_key, os.environ, self._urls)
         if self._extra_env is not None:
             env.update(self._extra_env(spec))
+        if env.get("ASN_JWT_JWKS_URL"):
+            # Pointed at an identity provider: trust its keys, not the dev pair (servicekit
+            # prefers a key file when both are set).
+            env.pop("ASN_JWT_PUBLIC_KEY_FILE", None)
         return env
 
     def _pid_file(self, spec: ServiceSpec) -> Path:

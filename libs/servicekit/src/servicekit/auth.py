@@ -43,12 +43,16 @@ class JwtVerifier:
         algorithms: tuple[str, ...],
         public_key_pem: bytes | None = None,
         jwks_url: str | None = None,
+        nip_claim: str = "sub",
+        roles_claim: str = "roles",
+        unit_claim: str = "unit_id",
     ) -> None:
         if (public_key_pem is None) == (jwks_url is None):
             raise ValueError("give exactly one of public_key_pem and jwks_url")
         self._issuer = issuer
         self._audience = audience
         self._algorithms = list(algorithms)
+        self._nip_claim, self._roles_claim, self._unit_claim = nip_claim, roles_claim, unit_claim
         # Parsed once: PyJWT would otherwise parse the PEM again on every request.
         self._key: Any = (
             serialization.load_pem_public_key(public_key_pem) if public_key_pem else None
@@ -67,6 +71,9 @@ class JwtVerifier:
             algorithms=settings.jwt_algorithms,
             public_key_pem=pem,
             jwks_url=None if pem else settings.jwt_jwks_url,
+            nip_claim=settings.jwt_nip_claim,
+            roles_claim=settings.jwt_roles_claim,
+            unit_claim=settings.jwt_unit_claim,
         )
 
     async def verify(self, token: str) -> Identity:
@@ -97,12 +104,28 @@ class JwtVerifier:
             raise _unauthenticated("Sesi login sudah berakhir; silakan login ulang.") from exc
         except jwt.PyJWTError as exc:
             raise _unauthenticated(f"Token tidak dapat diverifikasi: {exc}") from exc
-        roles = claims.get("roles", [])
+        nip = _claim(claims, self._nip_claim)
+        if not isinstance(nip, str) or not nip:
+            raise _unauthenticated(f"Token tidak membawa NIP pada klaim `{self._nip_claim}`.")
+        roles = _claim(claims, self._roles_claim)
+        roles = [] if roles is None else roles
         if not isinstance(roles, list) or not all(isinstance(r, str) for r in roles):
-            raise _unauthenticated("Klaim `roles` harus berupa daftar teks.")
-        unit = claims.get("unit_id")
-        identity = Identity(sub=str(claims["sub"]), roles=frozenset(roles), unit_id=unit)
+            raise _unauthenticated(f"Klaim `{self._roles_claim}` harus berupa daftar teks.")
+        unit = _claim(claims, self._unit_claim)
+        if unit is not None and not isinstance(unit, str):
+            raise _unauthenticated(f"Klaim `{self._unit_claim}` harus berupa teks.")
+        identity = Identity(sub=nip, roles=frozenset(roles), unit_id=unit)
         return identity, float(claims["exp"])
+
+
+def _claim(claims: dict[str, Any], name: str) -> Any:
+    """A claim by name; dots walk into nested objects (`realm_access.roles`)."""
+    value: Any = claims
+    for part in name.split("."):
+        if not isinstance(value, dict):
+            return None
+        value = value.get(part)
+    return value
 
 
 async def current_identity(

@@ -70,6 +70,12 @@ class ServiceSettings(BaseSettings):
     jwt_algorithms: tuple[str, ...] = ("EdDSA", "RS256")
     jwt_public_key_file: Path | None = None
     jwt_jwks_url: str | None = None
+    # Where the identity provider puts who someone is. The defaults are the suite's own
+    # contract (DESIGN: `sub` is the NIP); an IdP that keeps the NIP in an attribute of its
+    # own, or roles under a nested claim (Keycloak: `realm_access.roles`), is mapped here.
+    jwt_nip_claim: str = Field(default="sub", description="claim holding the NIP (dots: nested)")
+    jwt_roles_claim: str = Field(default="roles", description="claim holding the list of roles")
+    jwt_unit_claim: str = Field(default="unit_id", description="claim holding the unit code")
 
     relay_enabled: bool = True
     relay_batch_size: int = Field(default=500, ge=1, le=10_000)

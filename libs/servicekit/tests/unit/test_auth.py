@@ -118,3 +118,53 @@ async def test_ed25519_keys_from_earlier_versions_still_sign_and_verify(tmp_path
     token = mint_token(private, sub="198503152010011001", roles=["pegawai"])
     assert jwt.get_unverified_header(token)["alg"] == "EdDSA"
     assert (await verifier.verify(token)).sub == "198503152010011001"
+
+
+def _verifier_with_claims(keys, **names: str) -> JwtVerifier:
+    return JwtVerifier(
+        issuer=DEV_ISSUER,
+        audience=DEV_AUDIENCE,
+        algorithms=("RS256",),
+        public_key_pem=keys[1],
+        **names,
+    )
+
+
+def _signed(keys, **claims: object) -> str:
+    base = {"iss": DEV_ISSUER, "aud": DEV_AUDIENCE, "exp": int(time.time()) + 60}
+    return jwt.encode({**base, **claims}, keys[0], algorithm="RS256")
+
+
+async def test_the_nip_roles_and_unit_come_from_the_configured_claims(keys):
+    # An IdP whose `sub` is its own account id, with the NIP in an attribute and roles
+    # nested as Keycloak puts them.
+    verifier = _verifier_with_claims(
+        keys, nip_claim="nip", roles_claim="realm_access.roles", unit_claim="opd"
+    )
+    token = _signed(
+        keys,
+        sub="3f1c0a2e-account",
+        nip="198503152010011001",
+        realm_access={"roles": ["admin_opd"]},
+        opd="dinkes",
+    )
+    identity = await verifier.verify(token)
+    assert identity.sub == "198503152010011001"
+    assert identity.roles == frozenset({"admin_opd"})
+    assert identity.unit_id == "dinkes"
+
+
+@pytest.mark.parametrize(
+    "claims",
+    [
+        {"sub": "account-1"},  # no NIP claim at all
+        {"sub": "account-1", "nip": 198503152010011001},  # a number, not text
+        {"sub": "account-1", "nip": "198503152010011001", "roles": "bkpsdm"},
+        {"sub": "account-1", "nip": "198503152010011001", "unit_id": ["dinkes"]},
+    ],
+)
+async def test_a_token_without_a_usable_nip_roles_or_unit_is_refused(keys, claims):
+    verifier = _verifier_with_claims(keys, nip_claim="nip")
+    with pytest.raises(ProblemError) as error:
+        await verifier.verify(_signed(keys, **claims))
+    assert error.value.status == 401 and error.value.code == "unauthenticated"
