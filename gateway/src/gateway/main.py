@@ -14,7 +14,7 @@ from servicekit.migrations import upgrade
 from servicekit.runtime import ServiceRuntime, create_service_app, serve
 from starlette.routing import Route
 
-from gateway.api import devtoken, openapi, proxy, reads
+from gateway.api import devtoken, openapi, proxy, reads, team_views
 from gateway.lag import LagMonitor
 from gateway.portal import mount_portal
 from gateway.projections import consumer_specs, purge_applied_events
@@ -27,7 +27,7 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     settings = settings or GatewaySettings()
-    routers = [reads.router, openapi.router, proxy.router]
+    routers = [reads.router, team_views.router, openapi.router, proxy.router]
     if settings.environment == "dev":
         routers.insert(0, devtoken.router)
     app = create_service_app(
