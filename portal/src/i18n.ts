@@ -272,6 +272,7 @@ const id = {
     finalize: "Finalkan Penilaian",
     finalized: "Penilaian {name} final: {predikat}.",
     incomplete: "Nilai hasil kerja dan ketujuh nilai BerAKHLAK, masing-masing dengan catatan.",
+    warnings: "Catatan distribusi predikat unit: {warnings}",
   },
   tim: {
     title: "Tim Saya",
@@ -561,6 +562,7 @@ const en: Messages = {
     finalize: "Finalize appraisal",
     finalized: "{name}'s appraisal is final: {predikat}.",
     incomplete: "Rate work results and all seven BerAKHLAK values, each with a note.",
+    warnings: "Note on the unit's predikat distribution: {warnings}",
   },
   tim: {
     title: "My team",

@@ -171,9 +171,18 @@ async def test_an_asn_plans_an_skp_the_supervisor_returns_it_then_agrees(browser
 
 
 async def test_the_supervisor_rates_an_appraisal_and_sees_the_predikat_first(browser, portal):
-    _, boss, staff = await _team(portal)
+    unit, boss, staff = await _team(portal)
     year = today_wib().year
     await agreed_skp(portal, staff, boss, year)
+    # The unit's organisation predikat is "baik": at most 70% of its staff may be Baik, so
+    # the lone Baik below comes with kinerja's distribution warning (never a refusal).
+    await portal.until(
+        "PUT",
+        f"/api/units/{unit}/organisation-predikat/{year}",
+        lambda r: r.status_code in (200, 201),
+        "kinerja knows the unit",
+        body={"predikat": "baik"},
+    )
     context = await _context(browser, portal, DESKTOP)
     page = await context.new_page()
 
@@ -220,7 +229,9 @@ async def test_the_supervisor_rates_an_appraisal_and_sees_the_predikat_first(bro
     await check_accessibility(page, "kotak-masuk-penilaian")
     await screenshot(page, "kotak-masuk-penilaian-desktop")
     await form.get_by_role("button", name="Finalkan Penilaian").click()
-    await expect(page.get_by_role("alert").filter(has_text="final: Baik")).to_be_visible()
+    result = page.get_by_role("alert").filter(has_text="final: Baik")
+    await expect(result).to_contain_text("Catatan distribusi predikat unit")
+    await expect(result).to_contain_text("membolehkan paling banyak 70%")
     await expect(item).to_have_count(0)
     await _sign_out(page)
 

@@ -59,7 +59,7 @@ export interface Appraisal {
   finalized_at: string | null;
   revision: number;
   version: number;
-  distribution_warnings?: unknown[];
+  distribution_warnings?: { code: string; message: string }[];
 }
 
 export interface Page<T> {
