@@ -122,6 +122,7 @@ async def test_an_asn_plans_an_skp_the_supervisor_returns_it_then_agrees(browser
     await item.get_by_label("Catatan (wajib untuk mengembalikan)").fill(
         "Tambahkan indikator kualitas."
     )
+    await expect(item.get_by_role("alert")).to_have_count(0)
     await check_accessibility(page, "kotak-masuk-skp")
     await screenshot(page, "kotak-masuk-skp-phone")
     await item.get_by_role("button", name="Kembalikan").click()
