@@ -13,10 +13,14 @@ export interface MenuItem {
 const ASN: MenuItem[] = [
   { key: "beranda", path: "/" },
   { key: "cuti", path: "/cuti" },
+  { key: "skp", path: "/skp" },
   { key: "pelatihan", path: "/pelatihan" },
   { key: "profil", path: "/profil" },
 ];
-const ATASAN: MenuItem[] = [{ key: "kotakMasuk", path: "/kotak-masuk" }];
+const ATASAN: MenuItem[] = [
+  { key: "kotakMasuk", path: "/kotak-masuk" },
+  { key: "tim", path: "/tim" },
+];
 const ADMIN_OPD: MenuItem[] = [{ key: "dasborUnit", path: "/dasbor-unit" }];
 const BKPSDM: MenuItem[] = [{ key: "dataPegawai", path: "/data-pegawai" }];
 

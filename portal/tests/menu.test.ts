@@ -5,12 +5,14 @@ const keys = (roles: string[], leads = false): string[] => menuFor({ roles, lead
 
 describe("who lands where (PORTAL.md)", () => {
   it("gives an ASN the own pages only", () => {
-    expect(keys(["pegawai"])).toEqual(["beranda", "cuti", "pelatihan", "profil"]);
+    expect(keys(["pegawai"])).toEqual(["beranda", "cuti", "skp", "pelatihan", "profil"]);
     expect(homeFor({ roles: ["pegawai"], leads: false })).toBe("/");
   });
 
   it("adds the inbox for whoever has people reporting to them, whatever the roles", () => {
     expect(keys(["pegawai"], true)).toContain("kotakMasuk");
+    expect(keys(["pegawai"], true)).toContain("tim");
+    expect(keys(["pegawai"])).not.toContain("tim");
     expect(homeFor({ roles: ["pegawai"], leads: true })).toBe("/kotak-masuk");
   });
 
@@ -20,9 +22,11 @@ describe("who lands where (PORTAL.md)", () => {
     expect(keys(["pegawai", "bkpsdm"], true)).toEqual([
       "beranda",
       "cuti",
+      "skp",
       "pelatihan",
       "profil",
       "kotakMasuk",
+      "tim",
       "dasborUnit",
       "dataPegawai",
     ]);

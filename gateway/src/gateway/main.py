@@ -14,7 +14,7 @@ from servicekit.migrations import upgrade
 from servicekit.runtime import ServiceRuntime, create_service_app, serve
 from starlette.routing import Route
 
-from gateway.api import catalogue, devtoken, openapi, proxy, reads, signin
+from gateway.api import catalogue, devtoken, openapi, proxy, reads, signin, team_views
 from gateway.lag import LagMonitor
 from gateway.oidc import Discovery
 from gateway.portal import mount_portal
@@ -28,7 +28,14 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     settings = settings or GatewaySettings()
-    routers = [signin.router, reads.router, openapi.router, catalogue.router, proxy.router]
+    routers = [
+        signin.router,
+        reads.router,
+        team_views.router,
+        openapi.router,
+        catalogue.router,
+        proxy.router,
+    ]
     if settings.dev_sign_in:
         routers.insert(0, devtoken.router)
     app = create_service_app(

@@ -1,3 +1,5 @@
+import type { ProfileKinerja } from "./kinerja";
+
 // The shapes the pages read. The gateway's views answer free-form JSON today (no response
 // model), so these follow gateway/src/gateway/api/reads.py and presensi's views.
 export interface Freshness {
@@ -38,6 +40,7 @@ export interface Profile {
   attendance_today: { date: string; status: string; leave_type: string | null; record: AttendanceRecord | null };
   attendance_month: { month: string; by_status: Record<string, number>; minutes_late: number };
   open_requests: LeaveSummary[];
+  kinerja?: ProfileKinerja;
   freshness: Freshness;
 }
 
@@ -95,6 +98,12 @@ export interface InboxItem {
   start_date?: string;
   end_date?: string;
   working_days?: number | null;
+  // kinerja's items (gateway/src/gateway/api/kinerja_views.py)
+  skp_id?: string;
+  appraisal_id?: string;
+  year?: number;
+  period_kind?: "annual" | "quarterly" | "monthly";
+  period_number?: number | null;
 }
 
 export interface Dashboard {
