@@ -1,4 +1,6 @@
-"""`python -m presensi.seed`: demo shifts for the RSUD and the puskesmas (idempotent).
+"""`python -m presensi.seed`: the demo (idempotent) — shifts for the RSUD and the
+puskesmas, leave requests in every state (`presensi.seed_leave`) and this month's
+attendance so far for a share of the office-hours staff (`presensi.seed_month`).
 
 For each of them: shift types pagi 07–14, siang 14–21 and malam 21–07 (hospital pattern,
 DOMAIN 1.7), and this month's published roster for up to 40 staff on a six-day rotation
@@ -21,7 +23,7 @@ from servicekit.logging import configure_logging, get_logger
 from servicekit.uow import UnitOfWork
 from sqlalchemy import text
 
-from presensi import corrections, rosters
+from presensi import corrections, rosters, seed_leave, seed_month
 from presensi.domain.calendar import WIB, business_date, system_clock
 from presensi.domain.shifts import month_days
 from presensi.main import migrate
@@ -71,6 +73,16 @@ async def load(db: Database, settings: PresensiSettings, today: date) -> dict[st
         rostered += await _unit(db, settings, unit, month)
     made = await _corrections(db, settings, today) if "rsud" in units else 0
     return {"units": units, "rostered_people": rostered, "corrections": made}
+
+
+async def living_month(db: Database, settings: PresensiSettings, now: datetime) -> dict[str, Any]:
+    """Leave first, so that its approved days close as cuti; then the month's attendance."""
+    month = business_date(now).strftime("%Y-%m")
+    teams = await seed_month.leads(db, month)
+    people = await seed_month.share(db, month, teams)
+    leave = await seed_leave.Leave(db, settings, now).load(people, teams)
+    attendance = await seed_month.Month(db, settings, now).load(people)
+    return {"attendance_people": len(people), "leave": leave, "attendance": attendance}
 
 
 def _uow(db: Database, settings: PresensiSettings, who: Identity = ACTOR) -> UnitOfWork:
@@ -161,10 +173,13 @@ async def _corrections(db: Database, settings: PresensiSettings, today: date) ->
 async def main(settings: PresensiSettings) -> None:
     db = Database(settings.database_url.get_secret_value())
     try:
-        loaded = await load(db, settings, business_date(system_clock()))
+        now = system_clock()
+        loaded = await load(db, settings, business_date(now))
+        log.info("demo shifts loaded", **loaded)
+        if loaded["units"]:  # the replica has arrived
+            log.info("demo month loaded", **await living_month(db, settings, now))
     finally:
         await db.dispose()
-    log.info("demo shifts loaded", **loaded)
 
 
 if __name__ == "__main__":
