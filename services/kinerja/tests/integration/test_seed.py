@@ -1,6 +1,7 @@
 """The demo (`python -m kinerja.seed`) on a real database and Kafka: a team's predikat
 history over two years, this year's SKPs in every state in the supervisor's inbox,
-appraisals waiting to be rated, feedback; a rerun adds no row and no event."""
+appraisals waiting to be rated, feedback; the same events as the commands publish; a
+rerun adds no row and no event."""
 
 from __future__ import annotations
 
@@ -18,8 +19,11 @@ from kinerja_testkit import (
     HEAD,
     MID,
     Service,
+    approved_skp,
     eventually,
+    rating,
     snapshot,
+    submitted_appraisal,
     unit_snapshot,
 )
 
@@ -28,6 +32,7 @@ pytestmark = pytest.mark.integration
 TODAY = date(2026, 11, 20)  # the third quarter is over: its appraisals are due
 TEAM = [f"199002022015032{n:03d}" for n in range(1, 31)]  # report to MID, appointed 2015
 NEWCOMER = "199804042026012001"  # appointed this year: no history before it
+BY_HAND = "199203032016031001"  # goes through the commands over HTTP, before the seed
 
 
 async def _city(service: Service) -> None:
@@ -38,7 +43,7 @@ async def _city(service: Service) -> None:
         sends = [(UnitCreatedV1(unit=unit_snapshot(DINKES)), "dinkes")]
         sends.append((UnitCreatedV1(unit=unit_snapshot(DINKES_P2P, DINKES)), "dinkes-p2p"))
         people = [(HEAD, DINKES, None), (MID, DINKES_P2P, HEAD)]
-        people += [(nip, DINKES_P2P, MID) for nip in [*TEAM, NEWCOMER]]
+        people += [(nip, DINKES_P2P, MID) for nip in [*TEAM, NEWCOMER, BY_HAND]]
         for nip, unit_id, boss in people:
             sends.append((EmployeeRegisteredV1(employee=snapshot(nip, unit_id, boss)), nip))
         for payload, subject in sends:
@@ -59,13 +64,32 @@ async def _city(service: Service) -> None:
     await eventually(arrived, what="the team in the replica")
 
 
+async def _by_hand(service: Service) -> None:
+    """BY_HAND's 2025: SKP agreed, annual appraisal rated, feedback — through the API."""
+    skp = await approved_skp(service, BY_HAND, 2025, rater=MID)
+    appraisal = await submitted_appraisal(service, skp)
+    final = await service.call("POST", f"/appraisals/{appraisal['id']}/finalize", rating(), as_=MID)
+    assert final.status_code == 200, final.text
+    body = {"nip": BY_HAND, "rhk_id": skp["rhk"][0]["id"], "text": "Bagus."}
+    assert (await service.call("POST", "/feedback", body, as_=MID)).status_code == 201
+
+
+def _shape(events: list[dict], nip: str) -> dict[str, tuple[frozenset[str], bool]]:
+    """Per event type about `nip`: the keys of its data, and whether the employee (rather
+    than the supervisor) is its actor."""
+    return {
+        e["type"]: (frozenset(e["data"]), e["actor"] == nip) for e in events if e["subject"] == nip
+    }
+
+
 async def test_demo_histories_inboxes_and_rerun(service: Service) -> None:
     await _city(service)
+    await _by_hand(service)
     states = {nip: this_year_state(nip) for nip in TEAM}
     assert set(states.values()) == {"draft", "returned", "submitted", "approved"}, states
 
     loaded = await load(service.db, service.settings, TODAY)
-    assert loaded["people"] == len(TEAM) + 2 and "skipped" not in loaded  # MID and NEWCOMER too
+    assert loaded["people"] == len(TEAM) + 2  # and MID and NEWCOMER; BY_HAND has an SKP
 
     # A team member's predikat history: the annual predikat of 2024 and 2025, final.
     staff = TEAM[0]
@@ -110,6 +134,15 @@ async def test_demo_histories_inboxes_and_rerun(service: Service) -> None:
     assert ("kinerja.skp.submitted.v1", staff) in actors
     assert ("kinerja.skp.approved.v1", MID) in actors
     assert ("kinerja.appraisal.finalized.v1", MID) in actors
+    # The bulk path publishes what the commands publish: the same types, the same fields
+    # and the same actors, numbered per NIP without gaps.
+    by_hand = _shape(events, BY_HAND)
+    seeded = {}
+    for nip in [*TEAM, NEWCOMER]:
+        seeded.update(_shape(events, nip))
+    assert len(by_hand) == 5 and all(seeded[t] == by_hand[t] for t in by_hand), (by_hand, seeded)
+    sequences = [e["sequence"] for e in events if e["subject"] == staff]
+    assert sequences == list(range(1, len(sequences) + 1))
 
     rows = await service.scalar("SELECT count(*) FROM skp") + await service.scalar(
         "SELECT count(*) FROM appraisal"
