@@ -33,6 +33,7 @@ class TimedProcesses(ServiceProcesses):
         began = time.monotonic()
         super()._seed(spec, public_key)
         self.seeds = {**getattr(self, "seeds", {}), spec.name: time.monotonic() - began}
+        print(f"seed {spec.name:<14} {self.seeds[spec.name]:6.1f} s", flush=True)
 
 
 def _lag(gateway_port: int) -> float:
@@ -82,8 +83,6 @@ def main() -> int:
             processes.stop()
             stack.destroy()
     print(f"stack up            {stacked - began:6.1f} s")
-    for name, seconds in getattr(processes, "seeds", {}).items():
-        print(f"seed {name:<14} {seconds:6.1f} s")
     print(f"ready (URLs shown)  {ready - began:6.1f} s")
     print(f"read model caught up {settled - began:5.1f} s")
     return 0
