@@ -10,7 +10,9 @@ until every outbox is published and the gateway's read model has caught up.
 from __future__ import annotations
 
 import asyncio
+import os
 import re
+import subprocess
 import sys
 import tempfile
 import time
@@ -25,15 +27,28 @@ from devstack.stack import Stack
 
 
 class TimedProcesses(ServiceProcesses):
-    """Times each seed as `start()` runs it."""
-
-    seeds: dict[str, float]
+    """Runs each seed as `start()` does, timing it (wall clock and the seed process's own
+    CPU) and printing its summary log line ("... loaded")."""
 
     def _seed(self, spec: ServiceSpec, public_key: Path) -> None:
-        began = time.monotonic()
-        super()._seed(spec, public_key)
-        self.seeds = {**getattr(self, "seeds", {}), spec.name: time.monotonic() - began}
-        print(f"seed {spec.name:<14} {self.seeds[spec.name]:6.1f} s", flush=True)
+        began, cpu = time.monotonic(), _children_cpu()
+        result = subprocess.run(
+            [sys.executable, "-m", str(spec.seed)],
+            env=self.env_for(spec, public_key),
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        wall, used = time.monotonic() - began, _children_cpu() - cpu
+        print(f"seed {spec.name:<10} {wall:6.1f} s (its CPU {used:5.1f} s)", flush=True)
+        for line in result.stdout.splitlines() + result.stderr.splitlines():
+            if "loaded" in line or result.returncode != 0:
+                print(f"    {line[:600]}", flush=True)
+
+
+def _children_cpu() -> float:
+    times = os.times()
+    return times.children_user + times.children_system
 
 
 def _lag(gateway_port: int) -> float:
@@ -83,6 +98,7 @@ def main() -> int:
             processes.stop()
             stack.destroy()
     print(f"stack up            {stacked - began:6.1f} s")
+    print(f"load average         {os.getloadavg()[0]:5.1f} (2 cores)")
     print(f"ready (URLs shown)  {ready - began:6.1f} s")
     print(f"read model caught up {settled - began:5.1f} s")
     return 0

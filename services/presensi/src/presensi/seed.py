@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import date, datetime, time, timedelta
+from time import monotonic
 from types import SimpleNamespace
 from typing import Any
 
@@ -177,7 +178,9 @@ async def main(settings: PresensiSettings) -> None:
         loaded = await load(db, settings, business_date(now))
         log.info("demo shifts loaded", **loaded)
         if loaded["units"]:  # the replica has arrived
-            log.info("demo month loaded", **await living_month(db, settings, now))
+            began = monotonic()
+            month = await living_month(db, settings, now)
+            log.info("demo month loaded", seconds=round(monotonic() - began, 1), **month)
     finally:
         await db.dispose()
 

@@ -4,6 +4,7 @@ employees, then load the demo through the service's commands (idempotent)."""
 from __future__ import annotations
 
 import asyncio
+import time
 
 from servicekit.db import Database
 from servicekit.logging import configure_logging, get_logger
@@ -26,7 +27,9 @@ async def main(settings: KinerjaSettings) -> None:
         if employees <= 0:
             log.warning("no employees in the replica: is pegawai's demo loaded?")
             return
+        began = time.monotonic()
         counts = await load(db, settings, today_wib())
+        counts["seconds"] = round(time.monotonic() - began, 1)
     finally:
         await db.dispose()
     log.info("demo data loaded", employees=employees, **counts)
