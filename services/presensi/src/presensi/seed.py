@@ -21,6 +21,7 @@ from typing import Any
 from servicekit.db import Database
 from servicekit.identity import Identity, Role
 from servicekit.logging import configure_logging, get_logger
+from servicekit.seeding import group_caught_up
 from servicekit.uow import UnitOfWork
 from sqlalchemy import text
 
@@ -42,8 +43,14 @@ STAFF_PER_UNIT = 40
 log = get_logger("presensi.seed")
 
 
-async def wait_for_replica(db: Database, *, timeout_s: float = 180.0) -> list[str]:
-    """The RSUD and puskesmas units once their employees have arrived from pegawai."""
+async def wait_for_replica(
+    db: Database,
+    *,
+    consumer: tuple[str, str, list[str]] | None = None,
+    timeout_s: float = 180.0,
+) -> list[str]:
+    """The RSUD and puskesmas units once their employees have arrived from pegawai (and,
+    given `consumer`, once that group has caught up with the topic: servicekit.seeding)."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout_s
     last = -1
@@ -58,7 +65,8 @@ async def wait_for_replica(db: Database, *, timeout_s: float = 180.0) -> list[st
             )
             found = {r[0]: int(r[1]) for r in rows}
         total = sum(found.values())
-        if found and total == last:  # the replica stopped growing
+        settled = bool(found) and total == last  # the replica stopped growing
+        if settled and (consumer is None or await group_caught_up(*consumer)):
             return sorted(found)
         if loop.time() > deadline:
             return sorted(found)
@@ -66,8 +74,11 @@ async def wait_for_replica(db: Database, *, timeout_s: float = 180.0) -> list[st
         await asyncio.sleep(2)
 
 
-async def load(db: Database, settings: PresensiSettings, today: date) -> dict[str, Any]:
-    units = await wait_for_replica(db)
+async def load(
+    db: Database, settings: PresensiSettings, today: date, *, wait_for_pegawai: bool = False
+) -> dict[str, Any]:
+    group = (settings.kafka_bootstrap, settings.consumer_group, [settings.pegawai_topic])
+    units = await wait_for_replica(db, consumer=group if wait_for_pegawai else None)
     month = today.strftime("%Y-%m")
     rostered = 0
     for unit in units:
@@ -175,7 +186,7 @@ async def main(settings: PresensiSettings) -> None:
     db = Database(settings.database_url.get_secret_value())
     try:
         now = system_clock()
-        loaded = await load(db, settings, business_date(now))
+        loaded = await load(db, settings, business_date(now), wait_for_pegawai=True)
         log.info("demo shifts loaded", **loaded)
         if loaded["units"]:  # the replica has arrived
             began = monotonic()

@@ -23,7 +23,11 @@ log = get_logger("kinerja.seed")
 async def main(settings: KinerjaSettings) -> None:
     db = Database(settings.database_url.get_secret_value())
     try:
-        employees = await replica_settled(db, select(func.count()).select_from(Employee))
+        employees = await replica_settled(
+            db,
+            select(func.count()).select_from(Employee),
+            consumer=(settings.kafka_bootstrap, settings.consumer_group, [settings.pegawai_topic]),
+        )
         if employees <= 0:
             log.warning("no employees in the replica: is pegawai's demo loaded?")
             return
