@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import os
-import subprocess
 import sys
 import tomllib
 import urllib.request
@@ -143,7 +142,7 @@ class ServiceProcesses:
         from servicekit.devkeys import ensure_dev_keys  # the dev IdP's key pair
 
         _, public_key = ensure_dev_keys(DEV_KEYS_DIR)
-        started: list[ServiceSpec] = []
+        started = []
         for spec in (s for s in self.specs if s.built):
             if self.running(spec):
                 continue
@@ -161,22 +160,10 @@ class ServiceProcesses:
             )
             self._pid_file(spec).write_text(f"{pid}\n")
             started.append(spec)
-        # Each seed starts as soon as its service answers and they run side by side: most
-        # of a seed's time is waiting for its replica of pegawai's demo to arrive, which
-        # every seed does at once (servicekit.seeding), instead of one after another.
-        seeding: list[tuple[ServiceSpec, subprocess.Popen[bytes]]] = []
-        try:
-            for spec in started:
-                self._wait_ready(spec, timeout)
-                if seed and spec.seed and _module_exists(spec.seed):
-                    seeding.append((spec, self._start_seed(spec, public_key)))
-            for spec, process in seeding:
-                self._finish_seed(spec, process)
-        finally:
-            for _, process in seeding:
-                if process.poll() is None:  # another seed failed or the start was interrupted
-                    process.kill()
-                    process.wait()
+        for spec in started:
+            self._wait_ready(spec, timeout)
+            if seed and spec.seed and _module_exists(spec.seed):
+                self._seed(spec, public_key)
         return started
 
     def stop(self) -> None:
@@ -203,27 +190,20 @@ class ServiceProcesses:
 
         wait_until(answers, timeout=timeout, interval=0.3, what=f"{spec.name} on {url}")
 
-    def seed_log(self, spec: ServiceSpec) -> Path:
-        return self._dir / f"{spec.name}.seed.log"
+    def _seed(self, spec: ServiceSpec, public_key: Path) -> None:
+        import subprocess
 
-    def _start_seed(self, spec: ServiceSpec, public_key: Path) -> subprocess.Popen[bytes]:
-        # Output to a file, not a pipe: several seeds run at once and nobody reads pipes
-        # until they end.
-        with self.seed_log(spec).open("wb") as log:
-            return subprocess.Popen(
-                [sys.executable, "-m", str(spec.seed)],
-                cwd=REPO_ROOT,
-                env=self.env_for(spec, public_key),
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-
-    def _finish_seed(self, spec: ServiceSpec, process: subprocess.Popen[bytes]) -> None:
-        if process.wait() != 0:
-            raise StackError(
-                f"demo data for {spec.name} failed; its log ({self.seed_log(spec)}) ends "
-                f"with:\n{tail(self.seed_log(spec), 15)}"
-            )
+        env = self.env_for(spec, public_key)
+        result = subprocess.run(
+            [sys.executable, "-m", str(spec.seed)],
+            cwd=REPO_ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if result.returncode != 0:
+            raise StackError(f"demo data for {spec.name} failed:\n{result.stderr[-2000:]}")
 
 
 def _shown(path: Path) -> Path:
