@@ -90,9 +90,12 @@ async def load(
 async def living_month(db: Database, settings: PresensiSettings, now: datetime) -> dict[str, Any]:
     """Leave first, so that its approved days close as cuti; then the month's attendance."""
     month = business_date(now).strftime("%Y-%m")
-    teams = await seed_month.leads(db, month)
-    people = await seed_month.share(db, month, teams)
-    leave = await seed_leave.Leave(db, settings, now).load(people, teams)
+    leads = await seed_month.leads(db)
+    people = await seed_month.share(db, month, leads)
+    # Leave also for the sign-in's supervisors whose teams work shifts (no attendance here).
+    shared = {m.nip for m in people}
+    asking = people + [m for m in await seed_month.teams(db, leads) if m.nip not in shared]
+    leave = await seed_leave.Leave(db, settings, now).load(asking, leads)
     attendance = await seed_month.Month(db, settings, now).load(people)
     return {"attendance_people": len(people), "leave": leave, "attendance": attendance}
 

@@ -50,21 +50,21 @@ ARRIVAL = (
 # (share up to, minutes after the end: from, to); None: no check-out (PSW4).
 DEPARTURE = ((0.015, None), (0.06, (-30, -1)), (0.075, (-60, -31)), (1.00, (0, 40)))
 
-# Supervisors of staff only (whose reports lead no one), by NIP: the ones the development
-# sign-in lists first as "atasan".
+# Supervisors of staff only (whose reports lead no one), by NIP, city-wide: the ones the
+# development sign-in lists first as "atasan" (gateway/api/devtoken.py).
 _LEADS = text(
     """
-    WITH office AS (
-        SELECT e.nip, e.unit_code, e.supervisor_nip FROM employee e
-        WHERE e.status = 'aktif'
-          AND e.unit_code NOT IN (SELECT unit_code FROM roster WHERE month = :month)
-    )
-    SELECT s.nip FROM office s
-    WHERE EXISTS (SELECT 1 FROM office r WHERE r.supervisor_nip = s.nip)
+    SELECT s.nip FROM employee s
+    WHERE s.status = 'aktif'
+      AND EXISTS (SELECT 1 FROM employee r WHERE r.supervisor_nip = s.nip AND r.status = 'aktif')
       AND NOT EXISTS (SELECT 1 FROM employee r JOIN employee rr
                       ON rr.supervisor_nip = r.nip WHERE r.supervisor_nip = s.nip)
     ORDER BY s.nip LIMIT :teams
     """
+)
+_TEAMS = text(
+    "SELECT nip, unit_code, supervisor_nip FROM employee WHERE status = 'aktif' "
+    "AND supervisor_nip = ANY(CAST(:leads AS text[])) ORDER BY nip"
 )
 _SHARE = text(
     """
@@ -110,11 +110,17 @@ def _minute(day: date, at: time, minutes: tuple[int, int], nip: str, what: str) 
     return datetime.combine(day, at, WIB) + timedelta(minutes=offset)
 
 
-async def leads(db: Database, month: str) -> list[str]:
-    """The first `TEAMS` supervisors of staff working office hours, by NIP."""
+async def leads(db: Database) -> list[str]:
+    """The first `TEAMS` supervisors of staff, by NIP."""
     async with db.read_session() as session:
-        rows = await session.execute(_LEADS, {"month": month, "teams": TEAMS})
-        return [r[0] for r in rows]
+        return [r[0] for r in await session.execute(_LEADS, {"teams": TEAMS})]
+
+
+async def teams(db: Database, supervisors: list[str]) -> list[Member]:
+    """Those who report to `supervisors` (whether or not they work office hours)."""
+    async with db.read_session() as session:
+        rows = await session.execute(_TEAMS, {"leads": supervisors})
+        return [Member(r.nip, r.unit_code, r.supervisor_nip, None) for r in rows]
 
 
 async def share(db: Database, month: str, teams: list[str]) -> list[Member]:
