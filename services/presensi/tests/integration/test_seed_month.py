@@ -14,6 +14,7 @@ from asn_schemas.pegawai import EmployeeRegisteredV1, UnitCreatedV1
 from presensi.domain.calendar import WIB
 from presensi.seed import living_month
 from presensi_testkit import BKPSDM_NIP, HEAD, MID, OTHER, Service, snapshot, unit
+from sqlalchemy import text
 
 pytestmark = pytest.mark.integration
 
@@ -107,3 +108,23 @@ async def test_demo_month_leave_and_rerun(service: Service) -> None:
     again = await living_month(service.db, service.settings, NOW)
     assert again["leave"] == {} and again["attendance"] == {}
     assert await service.counts() == before
+
+
+async def test_a_supervisor_whose_team_works_shifts_still_has_a_waiting_request(
+    service: Service,
+) -> None:
+    """The sign-in page lists supervisors city-wide: one whose unit works a roster gets no
+    attendance from the demo (the roster has its own) but still a request in the inbox."""
+    await _city(service)
+    async with service.db.sessionmaker() as session, session.begin():
+        await session.execute(
+            text(
+                "INSERT INTO roster (unit_code, month, status, version, updated_by) "
+                "VALUES ('disdik', '2025-03', 'draft', 1, 'system:test')"
+            )
+        )
+    loaded = await living_month(service.db, service.settings, NOW)
+    assert loaded["attendance_people"] == 2 + len(TEAM)  # HEAD, MID and MID's team
+    assert not await service.scalar("SELECT count(*) FROM attendance WHERE unit_code = 'disdik'")
+    inbox = await service.call("GET", "/leave-requests?approver=me", as_=(OTHER, "pegawai"))
+    assert [r["status"] for r in inbox.json()["items"]] == ["menunggu_atasan"]
