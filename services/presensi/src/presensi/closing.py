@@ -1,8 +1,10 @@
 """Closing a working day: one status per active employee, its deduction, and the
-discipline early warning (PP 94/2021). Idempotent: a closed person-day is never redone."""
+discipline early warning (PP 94/2021). Idempotent: a closed person-day is never redone.
+The demo closes only the people it made attendance for (`only`), the same way."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date, datetime
 from typing import Any
 
@@ -25,7 +27,7 @@ from presensi.shift_closing import rostered_on, still_open
 _PEOPLE = text(
     "SELECT e.nip, e.unit_code FROM employee e WHERE e.status = 'aktif' "
     "AND NOT EXISTS (SELECT 1 FROM day_status d WHERE d.nip = e.nip AND d.date = :day) "
-    "ORDER BY e.nip"
+    "AND (CAST(:only AS text[]) IS NULL OR e.nip = ANY(CAST(:only AS text[]))) ORDER BY e.nip"
 )
 _INSERT = text(
     "INSERT INTO day_status (nip, date, unit_code, status, leave_type, late_category, "
@@ -35,10 +37,16 @@ _INSERT = text(
 
 
 async def close_day(
-    uow: UnitOfWork, day: date, daily_cap: float | None, now: datetime | None = None
+    uow: UnitOfWork,
+    day: date,
+    daily_cap: float | None,
+    now: datetime | None = None,
+    *,
+    only: Collection[str] | None = None,
 ) -> dict[str, Any]:
     session = uow.session
-    people = (await session.execute(_PEOPLE, {"day": day})).all()
+    chosen = sorted(only) if only is not None else None
+    people = (await session.execute(_PEOPLE, {"day": day, "only": chosen})).all()
     holidays = await store.holidays_between(session, day, day)
     units = sorted({p.unit_code for p in people})
     schedules = await store.schedules(session, units)

@@ -1,4 +1,6 @@
-"""`python -m presensi.seed`: demo shifts for the RSUD and the puskesmas (idempotent).
+"""`python -m presensi.seed`: the demo (idempotent) — shifts for the RSUD and the
+puskesmas, leave requests in every state (`presensi.seed_leave`) and this month's
+attendance so far for a share of the office-hours staff (`presensi.seed_month`).
 
 For each of them: shift types pagi 07–14, siang 14–21 and malam 21–07 (hospital pattern,
 DOMAIN 1.7), and this month's published roster for up to 40 staff on a six-day rotation
@@ -12,16 +14,18 @@ from __future__ import annotations
 
 import asyncio
 from datetime import date, datetime, time, timedelta
+from time import monotonic
 from types import SimpleNamespace
 from typing import Any
 
 from servicekit.db import Database
 from servicekit.identity import Identity, Role
 from servicekit.logging import configure_logging, get_logger
+from servicekit.seeding import group_caught_up
 from servicekit.uow import UnitOfWork
 from sqlalchemy import text
 
-from presensi import corrections, rosters
+from presensi import corrections, rosters, seed_leave, seed_month
 from presensi.domain.calendar import WIB, business_date, system_clock
 from presensi.domain.shifts import month_days
 from presensi.main import migrate
@@ -39,8 +43,14 @@ STAFF_PER_UNIT = 40
 log = get_logger("presensi.seed")
 
 
-async def wait_for_replica(db: Database, *, timeout_s: float = 180.0) -> list[str]:
-    """The RSUD and puskesmas units once their employees have arrived from pegawai."""
+async def wait_for_replica(
+    db: Database,
+    *,
+    consumer: tuple[str, str, list[str]] | None = None,
+    timeout_s: float = 180.0,
+) -> list[str]:
+    """The RSUD and puskesmas units once their employees have arrived from pegawai (and,
+    given `consumer`, once that group has caught up with the topic: servicekit.seeding)."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout_s
     last = -1
@@ -55,7 +65,8 @@ async def wait_for_replica(db: Database, *, timeout_s: float = 180.0) -> list[st
             )
             found = {r[0]: int(r[1]) for r in rows}
         total = sum(found.values())
-        if found and total == last:  # the replica stopped growing
+        settled = bool(found) and total == last  # the replica stopped growing
+        if settled and (consumer is None or await group_caught_up(*consumer)):
             return sorted(found)
         if loop.time() > deadline:
             return sorted(found)
@@ -63,14 +74,30 @@ async def wait_for_replica(db: Database, *, timeout_s: float = 180.0) -> list[st
         await asyncio.sleep(2)
 
 
-async def load(db: Database, settings: PresensiSettings, today: date) -> dict[str, Any]:
-    units = await wait_for_replica(db)
+async def load(
+    db: Database, settings: PresensiSettings, today: date, *, wait_for_pegawai: bool = False
+) -> dict[str, Any]:
+    group = (settings.kafka_bootstrap, settings.consumer_group, [settings.pegawai_topic])
+    units = await wait_for_replica(db, consumer=group if wait_for_pegawai else None)
     month = today.strftime("%Y-%m")
     rostered = 0
     for unit in units:
         rostered += await _unit(db, settings, unit, month)
     made = await _corrections(db, settings, today) if "rsud" in units else 0
     return {"units": units, "rostered_people": rostered, "corrections": made}
+
+
+async def living_month(db: Database, settings: PresensiSettings, now: datetime) -> dict[str, Any]:
+    """Leave first, so that its approved days close as cuti; then the month's attendance."""
+    month = business_date(now).strftime("%Y-%m")
+    leads = await seed_month.leads(db)
+    people = await seed_month.share(db, month, leads)
+    # Leave also for the sign-in's supervisors whose teams work shifts (no attendance here).
+    shared = {m.nip for m in people}
+    asking = people + [m for m in await seed_month.teams(db, leads) if m.nip not in shared]
+    leave = await seed_leave.Leave(db, settings, now).load(asking, leads)
+    attendance = await seed_month.Month(db, settings, now).load(people)
+    return {"attendance_people": len(people), "leave": leave, "attendance": attendance}
 
 
 def _uow(db: Database, settings: PresensiSettings, who: Identity = ACTOR) -> UnitOfWork:
@@ -161,10 +188,15 @@ async def _corrections(db: Database, settings: PresensiSettings, today: date) ->
 async def main(settings: PresensiSettings) -> None:
     db = Database(settings.database_url.get_secret_value())
     try:
-        loaded = await load(db, settings, business_date(system_clock()))
+        now = system_clock()
+        loaded = await load(db, settings, business_date(now), wait_for_pegawai=True)
+        log.info("demo shifts loaded", **loaded)
+        if loaded["units"]:  # the replica has arrived
+            began = monotonic()
+            month = await living_month(db, settings, now)
+            log.info("demo month loaded", seconds=round(monotonic() - began, 1), **month)
     finally:
         await db.dispose()
-    log.info("demo shifts loaded", **loaded)
 
 
 if __name__ == "__main__":

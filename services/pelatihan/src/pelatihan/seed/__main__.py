@@ -7,38 +7,26 @@ import asyncio
 
 from servicekit.db import Database
 from servicekit.logging import configure_logging, get_logger
-from sqlalchemy import text
+from servicekit.seeding import replica_settled
+from sqlalchemy import func, select
 
 from pelatihan.domain.dates import today_wib
 from pelatihan.main import migrate
+from pelatihan.models import Employee
 from pelatihan.seed.load import load
 from pelatihan.settings import PelatihanSettings
 
 log = get_logger("pelatihan.seed")
-SETTLED_S = 3.0
-LIMIT_S = 300.0
-
-
-async def replica_settled(db: Database) -> int:
-    """Wait until the employee replica stops growing (pegawai's demo is being consumed)."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + LIMIT_S
-    last, since = -1, loop.time()
-    while loop.time() < deadline:
-        async with db.read_session() as session:
-            count = int((await session.execute(text("SELECT count(*) FROM employee"))).scalar_one())
-        if count != last:
-            last, since = count, loop.time()
-        elif count > 0 and loop.time() - since >= SETTLED_S:
-            return count
-        await asyncio.sleep(0.5)
-    return last
 
 
 async def main(settings: PelatihanSettings) -> None:
     db = Database(settings.database_url.get_secret_value())
     try:
-        employees = await replica_settled(db)
+        employees = await replica_settled(
+            db,
+            select(func.count()).select_from(Employee),
+            consumer=(settings.kafka_bootstrap, settings.consumer_group, [settings.pegawai_topic]),
+        )
         if employees <= 0:
             log.warning("no employees in the replica: is pegawai's demo loaded?")
             return
