@@ -20,7 +20,7 @@ from servicekit.deadletter import dlq_topic, replay_dead_letters
 from servicekit.devkeys import ensure_dev_keys, mint_token
 
 from asn_cli import dlq, lag, target
-from asn_cli.failures import fail, run
+from asn_cli.failures import CliError, fail, run
 from asn_cli.tail import TailFilter, format_line, tail
 
 app = typer.Typer(
@@ -95,7 +95,7 @@ def tail_command(
     bootstrap: Bootstrap = None,
 ) -> None:
     """Print a topic's events, one line each (time in WIB, position, type, subject)."""
-    server = target.kafka_bootstrap(bootstrap)
+    server = target.kafka(bootstrap)
     with contextlib.suppress(KeyboardInterrupt):
         run(
             tail(
@@ -109,7 +109,7 @@ def tail_command(
                     format_line(record, as_json=as_json), markup=False, soft_wrap=True
                 ),
             ),
-            bootstrap=server,
+            bootstrap=server.bootstrap,
         )
 
 
@@ -119,8 +119,8 @@ def lag_command(
     bootstrap: Bootstrap = None,
 ) -> None:
     """How far every consumer group is behind, per partition, with a total per group."""
-    server = target.kafka_bootstrap(bootstrap)
-    rows = run(lag.group_lag(server, group), bootstrap=server)
+    server = target.kafka(bootstrap)
+    rows = run(lag.group_lag(server, group), bootstrap=server.bootstrap)
     if not rows:
         typer.echo("no consumer group has committed offsets yet")
         return
@@ -145,8 +145,8 @@ def lag_command(
 @dlq_app.command(name="list")
 def dlq_list(bootstrap: Bootstrap = None) -> None:
     """Every dead-letter topic and how many letters it keeps."""
-    server = target.kafka_bootstrap(bootstrap)
-    topics = run(dlq.dead_letter_topics(server), bootstrap=server)
+    server = target.kafka(bootstrap)
+    topics = run(dlq.dead_letter_topics(server), bootstrap=server.bootstrap)
     show_table(("group", "topic", "letters"), [(t.group, t.topic, str(t.letters)) for t in topics])
     out.print(f"{sum(t.letters for t in topics)} dead letter(s) in {len(topics)} topic(s)")
 
@@ -158,8 +158,8 @@ def dlq_show(
     bootstrap: Bootstrap = None,
 ) -> None:
     """The letters of one group: the event, where it came from, why it failed."""
-    server = target.kafka_bootstrap(bootstrap)
-    letters = run(dlq.dead_letters(server, group, limit=limit), bootstrap=server)
+    server = target.kafka(bootstrap)
+    letters = run(dlq.dead_letters(server, group, limit=limit), bootstrap=server.bootstrap)
     show_table(
         ("at", "event", "from", "error", "attempts", "failed at"),
         [
@@ -185,8 +185,10 @@ def dlq_replay(
     bootstrap: Bootstrap = None,
 ) -> None:
     """Send a group's dead letters back to their topics, once the cause is fixed (each once)."""
-    server = target.kafka_bootstrap(bootstrap)
-    result = run(replay_dead_letters(server, group, limit=limit, dry_run=dry_run), bootstrap=server)
+    server = target.kafka(bootstrap)
+    result = run(
+        replay_dead_letters(server, group, limit=limit, dry_run=dry_run), bootstrap=server.bootstrap
+    )
     verb = "would replay" if dry_run else "replayed"
     out.print(f"{verb} {result.replayed} dead letter(s) from {dlq_topic(group)}", markup=False)
     for topic, count in sorted(result.topics.items()):
@@ -206,10 +208,10 @@ def rebuild_gateway(
     """Rebuild the gateway's read model from the beginning of the topics, then swap it in."""
     from gateway.rebuild import RebuildSettings, rebuild  # the gateway's imports cost ~1 s
 
-    server = target.kafka_bootstrap(bootstrap)
+    server = target.kafka(bootstrap)
     settings = RebuildSettings(
         database_url=target.database_url("gateway", database_url),
-        kafka_bootstrap=server,
+        kafka_bootstrap=server.bootstrap,
         log_json=False,
         log_level="WARNING",
     )
@@ -220,7 +222,7 @@ def rebuild_gateway(
         def progress(read: int, total: int) -> None:
             bar.update(task, completed=read, total=total)
 
-        result = run(rebuild(settings, progress), bootstrap=server)
+        result = run(rebuild(settings, progress), bootstrap=server.bootstrap)
     out.print(
         f"read model rebuilt: {result.applied} events applied "
         f"({result.caught_up_in_swap} during the swap), {result.duplicates} duplicates, "
@@ -329,4 +331,8 @@ def main() -> None:
     # Failures reach the operator as one line from `failures.run`; the client libraries'
     # own log lines (a reconnect attempt per second) would bury it.
     logging.getLogger("aiokafka").setLevel(logging.CRITICAL)
-    app()
+    try:
+        app()
+    except CliError as exc:  # raised outside `run`, e.g. while reading the settings
+        typer.echo(f"asn: {exc}", err=True)
+        raise SystemExit(1) from None

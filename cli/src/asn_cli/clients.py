@@ -7,13 +7,14 @@ from collections.abc import AsyncIterator
 
 from aiokafka import AIOKafkaConsumer
 from aiokafka.admin import AIOKafkaAdminClient
+from servicekit.connections import KafkaTarget, kafka_client_args
 
 
 @contextlib.asynccontextmanager
-async def reader(bootstrap: str, client_id: str) -> AsyncIterator[AIOKafkaConsumer]:
+async def reader(kafka: KafkaTarget, client_id: str) -> AsyncIterator[AIOKafkaConsumer]:
     """A consumer without a group: reading never moves anyone's committed offsets."""
     consumer = AIOKafkaConsumer(
-        bootstrap_servers=bootstrap, enable_auto_commit=False, client_id=client_id
+        **kafka_client_args(kafka), enable_auto_commit=False, client_id=client_id
     )
     try:
         await consumer.start()
@@ -23,8 +24,8 @@ async def reader(bootstrap: str, client_id: str) -> AsyncIterator[AIOKafkaConsum
 
 
 @contextlib.asynccontextmanager
-async def admin(bootstrap: str) -> AsyncIterator[AIOKafkaAdminClient]:
-    client = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=10_000)
+async def admin(kafka: KafkaTarget) -> AsyncIterator[AIOKafkaAdminClient]:
+    client = AIOKafkaAdminClient(**kafka_client_args(kafka), request_timeout_ms=10_000)
     try:
         await client.start()
         yield client

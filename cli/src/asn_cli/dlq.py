@@ -8,6 +8,7 @@ from aiokafka import TopicPartition
 from aiokafka.structs import ConsumerRecord
 from asn_schemas import parse_envelope
 from pydantic import ValidationError
+from servicekit.connections import KafkaTarget
 from servicekit.deadletter import DLQ_PREFIX, dlq_topic
 from servicekit.kafka import topic_partitions
 
@@ -35,7 +36,7 @@ class DeadLetter:
     failed_at: str
 
 
-async def dead_letter_topics(bootstrap: str) -> list[DeadLetterTopic]:
+async def dead_letter_topics(bootstrap: KafkaTarget) -> list[DeadLetterTopic]:
     """Every `<group>.dlq` topic with the letters it holds (all kept: 365 days)."""
     async with clients.reader(bootstrap, "asn-dlq") as consumer:
         topics = sorted(t for t in await consumer.topics() if t.endswith(DLQ_SUFFIX))
@@ -81,7 +82,7 @@ def describe(record: ConsumerRecord[bytes, bytes]) -> DeadLetter:
     )
 
 
-async def dead_letters(bootstrap: str, group: str, *, limit: int) -> list[DeadLetter]:
+async def dead_letters(bootstrap: KafkaTarget, group: str, *, limit: int) -> list[DeadLetter]:
     """The first `limit` letters of a group's dead-letter topic, oldest first."""
     topic = dlq_topic(group)
     partitions = await topic_partitions(bootstrap, topic)

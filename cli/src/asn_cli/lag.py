@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from servicekit.connections import KafkaTarget
+
 from asn_cli import clients
 
 
@@ -22,7 +24,7 @@ class PartitionLag:
         return self.end - (self.committed or 0)
 
 
-async def group_lag(bootstrap: str, group: str | None = None) -> list[PartitionLag]:
+async def group_lag(bootstrap: KafkaTarget, group: str | None = None) -> list[PartitionLag]:
     async with clients.admin(bootstrap) as admin, clients.reader(bootstrap, "asn-lag") as consumer:
         if group is not None:
             groups = [group]

@@ -11,6 +11,7 @@ from aiokafka import TopicPartition
 from aiokafka.structs import ConsumerRecord
 from asn_schemas import parse_envelope
 from pydantic import ValidationError
+from servicekit.connections import KafkaTarget
 from servicekit.kafka import topic_partitions
 
 from asn_cli import clients
@@ -54,7 +55,7 @@ def format_line(record: ConsumerRecord[bytes, bytes], *, as_json: bool = False) 
 
 
 async def tail(
-    bootstrap: str,
+    bootstrap: KafkaTarget,
     topic: str,
     *,
     where: TailFilter,

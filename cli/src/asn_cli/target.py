@@ -12,16 +12,26 @@ from pathlib import Path
 
 from devstack.config import StackConfig
 from devstack.services import DEV_KEYS_DIR
+from pydantic import ValidationError
+from servicekit.connections import KafkaConnection
+from servicekit.settings import KafkaSettings
 
 from asn_cli.failures import CliError
 
 
-def kafka_bootstrap(flag: str | None = None) -> str:
+def kafka(flag: str | None = None) -> KafkaConnection:
+    """The broker and how to authenticate: `ASN_KAFKA_*` as a service reads them (TLS and
+    SCRAM-SHA-512 in a cluster), with the address from the flag or the local stack."""
+    overrides: dict[str, str] = {}
     if flag:
-        return flag
-    if os.environ.get("ASN_KAFKA_BOOTSTRAP"):
-        return os.environ["ASN_KAFKA_BOOTSTRAP"]
-    return f"127.0.0.1:{StackConfig.from_env().kafka_port}"
+        overrides["kafka_bootstrap"] = flag
+    elif not os.environ.get("ASN_KAFKA_BOOTSTRAP"):
+        overrides["kafka_bootstrap"] = f"127.0.0.1:{StackConfig.from_env().kafka_port}"
+    try:
+        return KafkaSettings(**overrides).kafka  # type: ignore[arg-type]
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise CliError(f"Kafka settings: {first['msg']}") from None
 
 
 def database_url(database: str, flag: str | None = None) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Literal, Self
 
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -17,7 +17,54 @@ from servicekit.connections import (
 )
 
 
-class ServiceSettings(BaseSettings):
+class KafkaSettings(BaseSettings):
+    """How to reach the broker (`ASN_KAFKA_*`): a service's settings, and on their own for
+    a tool that only reads topics (the `asn` command line)."""
+
+    model_config = SettingsConfigDict(env_prefix="ASN_", extra="ignore", frozen=True)
+
+    kafka_bootstrap: str = "127.0.0.1:19092"
+    # Strimzi's TLS listener with SCRAM-SHA-512: the username is the KafkaUser's name, the
+    # password its secret's `password` key (as env or a mounted file), the CA the cluster's.
+    kafka_security_protocol: KafkaSecurityProtocol = "PLAINTEXT"
+    kafka_sasl_mechanism: KafkaSaslMechanism | None = None
+    kafka_sasl_username: str | None = None
+    kafka_sasl_password: SecretStr | None = None
+    kafka_sasl_password_file: Path | None = Field(
+        default=None, description="a file holding the password (a mounted secret's key)"
+    )
+    kafka_ssl_cafile: Path | None = None
+
+    @model_validator(mode="after")
+    def _kafka_connection(self) -> Self:
+        if self.kafka_sasl_password is not None and self.kafka_sasl_password_file is not None:
+            raise ValueError(
+                "set ASN_KAFKA_SASL_PASSWORD or ASN_KAFKA_SASL_PASSWORD_FILE, not both"
+            )
+        for name in ("kafka_sasl_password_file", "kafka_ssl_cafile"):
+            path: Path | None = getattr(self, name)
+            if path is not None and not path.is_file():
+                raise ValueError(f"ASN_{name.upper()}: no such file: {path}")
+        self.kafka  # noqa: B018 - a protocol without its credentials fails here, at start
+        return self
+
+    @property
+    def kafka(self) -> KafkaConnection:
+        """The broker and how to authenticate: what every Kafka client of the service gets."""
+        password = self.kafka_sasl_password
+        if self.kafka_sasl_password_file is not None:
+            password = SecretStr(self.kafka_sasl_password_file.read_text().strip())
+        return KafkaConnection(
+            bootstrap=self.kafka_bootstrap,
+            security_protocol=self.kafka_security_protocol,
+            sasl_mechanism=self.kafka_sasl_mechanism,
+            username=self.kafka_sasl_username,
+            password=password.get_secret_value() if password is not None else None,
+            cafile=self.kafka_ssl_cafile,
+        )
+
+
+class ServiceSettings(KafkaSettings):
     """What every service needs; a service subclasses it for its own knobs.
 
     Every variable is prefixed `ASN_` (e.g. `ASN_DATABASE_URL`): one process runs one
@@ -38,17 +85,6 @@ class ServiceSettings(BaseSettings):
     database_sslrootcert: Path | None = Field(
         default=None, description="CA of the database server (CloudNativePG: <cluster>-ca, ca.crt)"
     )
-    kafka_bootstrap: str = "127.0.0.1:19092"
-    # Strimzi's TLS listener with SCRAM-SHA-512: the username is the KafkaUser's name, the
-    # password its secret's `password` key (as env or a mounted file), the CA the cluster's.
-    kafka_security_protocol: KafkaSecurityProtocol = "PLAINTEXT"
-    kafka_sasl_mechanism: KafkaSaslMechanism | None = None
-    kafka_sasl_username: str | None = None
-    kafka_sasl_password: SecretStr | None = None
-    kafka_sasl_password_file: Path | None = Field(
-        default=None, description="a file holding the password (a mounted secret's key)"
-    )
-    kafka_ssl_cafile: Path | None = None
     events_topic: str | None = Field(
         default=None, description="Where this service publishes; `<service>.events` if unset"
     )
@@ -106,15 +142,9 @@ class ServiceSettings(BaseSettings):
 
     @model_validator(mode="after")
     def _connections(self) -> ServiceSettings:
-        if self.kafka_sasl_password is not None and self.kafka_sasl_password_file is not None:
-            raise ValueError(
-                "set ASN_KAFKA_SASL_PASSWORD or ASN_KAFKA_SASL_PASSWORD_FILE, not both"
-            )
-        for name in ("kafka_sasl_password_file", "kafka_ssl_cafile", "database_sslrootcert"):
-            path: Path | None = getattr(self, name)
-            if path is not None and not path.is_file():
-                raise ValueError(f"ASN_{name.upper()}: no such file: {path}")
-        self.kafka  # noqa: B018 - a protocol without its credentials fails here, at start
+        root = self.database_sslrootcert
+        if root is not None and not root.is_file():
+            raise ValueError(f"ASN_DATABASE_SSLROOTCERT: no such file: {root}")
         # The TLS parameters travel inside the one URL every database client is given
         # (servicekit.connections); frozen, so the folded URL is written once, here.
         url = with_pg_tls(
@@ -122,21 +152,6 @@ class ServiceSettings(BaseSettings):
         )
         self.__dict__["database_url"] = SecretStr(url)
         return self
-
-    @property
-    def kafka(self) -> KafkaConnection:
-        """The broker and how to authenticate: what every Kafka client of the service gets."""
-        password = self.kafka_sasl_password
-        if self.kafka_sasl_password_file is not None:
-            password = SecretStr(self.kafka_sasl_password_file.read_text().strip())
-        return KafkaConnection(
-            bootstrap=self.kafka_bootstrap,
-            security_protocol=self.kafka_security_protocol,
-            sasl_mechanism=self.kafka_sasl_mechanism,
-            username=self.kafka_sasl_username,
-            password=password.get_secret_value() if password is not None else None,
-            cafile=self.kafka_ssl_cafile,
-        )
 
     @property
     def topic(self) -> str:
