@@ -1,4 +1,5 @@
 import { createI18n } from "vue-i18n";
+import { bkpsdmEn, bkpsdmId } from "./bkpsdm/words";
 
 // Bahasa Indonesia first; the words are PORTAL.md's, nowhere a synonym.
 const id = {
@@ -365,6 +366,9 @@ export const i18n = createI18n({
   fallbackLocale: "id",
   messages: { id, en },
 });
+// The BKPSDM pages' words live beside those pages; merged deep, so their menu labels join `menu`.
+i18n.global.mergeLocaleMessage("id", bkpsdmId);
+i18n.global.mergeLocaleMessage("en", bkpsdmEn);
 
 export function setLocale(locale: "id" | "en"): void {
   i18n.global.locale.value = locale;

@@ -25,6 +25,12 @@ describe("who lands where (PORTAL.md)", () => {
       "kotakMasuk",
       "dasborUnit",
       "dataPegawai",
+      "unitKerja",
+      "kenaikanPangkat",
+      "duk",
+      "pensiun",
+      "pelatihanAnggaran",
+      "hariLibur",
     ]);
   });
 });
