@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ProblemError, filenameOf } from "../src/api/client";
-import { changedFields, isStaleEdit, nextPeriod, promotionBody, promotionPeriods } from "../src/bkpsdm/logic";
+import { changedFields, fieldErrors, isStaleEdit, nextPeriod, promotionBody, promotionPeriods } from "../src/bkpsdm/logic";
 
 describe("kenaikan pangkat periods (1 April and 1 October)", () => {
   it("lists the last period and the next three, oldest first", () => {
@@ -50,5 +50,25 @@ describe("the downloaded file's name", () => {
     expect(filenameOf("attachment; filename*=UTF-8''Pensiun%20kota.csv; filename=x.csv", "p.csv")).toBe("Pensiun kota.csv");
     expect(filenameOf("attachment; filename=DUK.csv", "d.csv")).toBe("DUK.csv");
     expect(filenameOf(null, "duk.xlsx")).toBe("duk.xlsx");
+  });
+});
+
+describe("a refusal's fields", () => {
+  it("puts each message beside its field, the body's prefix dropped", () => {
+    const error = new ProblemError({
+      status: 422,
+      code: "validation_error",
+      title: "Data yang dikirim tidak valid",
+      errors: [
+        { field: "body.position.name", message: "String should have at least 1 character" },
+        { field: "nip", message: "NIP harus 18 digit." },
+        { field: "body", message: "golongan PNS ditulis seperti III/a" },
+      ],
+    });
+    expect(fieldErrors(error)).toEqual({
+      "position.name": "String should have at least 1 character",
+      nip: "NIP harus 18 digit.",
+    });
+    expect(fieldErrors(new Error("x"))).toEqual({});
   });
 });

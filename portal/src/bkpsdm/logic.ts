@@ -49,3 +49,16 @@ export function promotionBody(period: string, reasons: Reason[], justification: 
   const text = justification.trim();
   return reasons.length && text ? { tmt: period, override_justification: text } : { tmt: period };
 }
+
+/** The problem's `errors` by field (`body.position.name` → `position.name`), to show each
+ * message beside its input rather than a general "check the fields". */
+export function fieldErrors(error: unknown): Record<string, string> {
+  if (!(error instanceof ProblemError)) return {};
+  const out: Record<string, string> = {};
+  for (const e of error.problem.errors ?? []) {
+    const field = (e.field ?? e.loc?.join(".") ?? "").replace(/^body\.?/, "");
+    const message = e.message ?? e.msg;
+    if (field && message && !(field in out)) out[field] = message;
+  }
+  return out;
+}
