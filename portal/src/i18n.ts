@@ -1,5 +1,5 @@
 import { createI18n } from "vue-i18n";
-import { bkpsdmEn, bkpsdmId } from "./bkpsdm/words";
+import { bkpsdmMenuEn, bkpsdmMenuId } from "./bkpsdm/menu-words";
 
 // Bahasa Indonesia first; the words are PORTAL.md's, nowhere a synonym.
 const id = {
@@ -366,9 +366,9 @@ export const i18n = createI18n({
   fallbackLocale: "id",
   messages: { id, en },
 });
-// The BKPSDM pages' words live beside those pages; merged deep, so their menu labels join `menu`.
-i18n.global.mergeLocaleMessage("id", bkpsdmId);
-i18n.global.mergeLocaleMessage("en", bkpsdmEn);
+// The BKPSDM menu's labels join `menu` (a deep merge); the pages bring their own words.
+i18n.global.mergeLocaleMessage("id", bkpsdmMenuId);
+i18n.global.mergeLocaleMessage("en", bkpsdmMenuEn);
 
 export function setLocale(locale: "id" | "en"): void {
   i18n.global.locale.value = locale;

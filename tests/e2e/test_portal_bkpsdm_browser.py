@@ -29,7 +29,9 @@ from playwright.async_api import Browser, Page, async_playwright, expect
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 from servicekit.testing import eventually
 
-pytestmark = pytest.mark.integration
+# The first browser test of a session also waits for the portal's build (`make portal`),
+# minutes on a loaded machine: a wider guard against a hang than the suite's 300 s.
+pytestmark = [pytest.mark.integration, pytest.mark.timeout(900)]
 
 
 @pytest.fixture(scope="session")
@@ -309,6 +311,7 @@ async def test_holidays_schedules_and_training_administration(officer, portal):
     await expect(holiday).to_have_count(0)
 
     await page.get_by_label("Unit kerja").select_option(unit)
+    await expect(page.get_by_test_id("schedule")).to_have_attribute("data-unit", unit)
     saturday = page.get_by_test_id("schedule").get_by_role("row").filter(has_text="Sabtu")
     await saturday.get_by_role("checkbox").check()
     await page.get_by_label("Sabtu: Pulang").fill("12:00")

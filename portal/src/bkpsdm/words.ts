@@ -1,13 +1,9 @@
-// The BKPSDM pages' words (PORTAL.md's, nowhere a synonym), merged into src/i18n.ts.
+// The BKPSDM pages' words (PORTAL.md's, nowhere a synonym). Imported by those pages only, so
+// they load with them and not with everyone's first load (an ASN on a phone never needs them);
+// the menu's labels are in ./menu-words.ts, which the shell carries.
+import { i18n } from "../i18n";
+
 export const bkpsdmId = {
-  menu: {
-    unitKerja: "Unit Kerja",
-    kenaikanPangkat: "Kenaikan Pangkat",
-    duk: "DUK",
-    pensiun: "Pensiun",
-    pelatihanAnggaran: "Pelatihan & Anggaran",
-    hariLibur: "Hari Libur",
-  },
   common: {
     save: "Simpan",
     name: "Nama",
@@ -215,14 +211,6 @@ export const bkpsdmId = {
 };
 
 export const bkpsdmEn: typeof bkpsdmId = {
-  menu: {
-    unitKerja: "Units",
-    kenaikanPangkat: "Promotions",
-    duk: "DUK",
-    pensiun: "Retirements",
-    pelatihanAnggaran: "Training & budgets",
-    hariLibur: "Holidays",
-  },
   common: {
     save: "Save",
     name: "Name",
@@ -418,3 +406,6 @@ export const bkpsdmEn: typeof bkpsdmId = {
   },
   programState: { draft: "Draft", published: "Open for enrolment", closed: "Enrolment closed", running: "In progress", completed: "Completed", cancelled: "Cancelled" },
 };
+
+i18n.global.mergeLocaleMessage("id", bkpsdmId);
+i18n.global.mergeLocaleMessage("en", bkpsdmEn);
