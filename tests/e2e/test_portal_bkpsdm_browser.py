@@ -113,6 +113,8 @@ async def test_units_and_employees_register_edit_transfer_and_a_stale_edit(offic
     await expect(page.get_by_role("alert")).to_contain_text("NIP tidak valid")
     nip_item = page.locator(".n-form-item").filter(has=page.get_by_label("NIP", exact=True))
     await expect(nip_item).to_contain_text("18")
+    # The message fades in; axe measures its contrast once it is fully there.
+    await page.wait_for_function("document.getAnimations().every(a => a.playState !== 'running')")
     await check_accessibility(page, "pegawai-baru-error")
     await page.get_by_label("NIP", exact=True).fill(nip)
     await page.get_by_role("button", name="Daftarkan Pegawai").click()
