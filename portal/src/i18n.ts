@@ -1,4 +1,5 @@
 import { createI18n } from "vue-i18n";
+import { bkpsdmMenuEn, bkpsdmMenuId } from "./bkpsdm/menu-words";
 
 // Bahasa Indonesia first; the words are PORTAL.md's, nowhere a synonym.
 const id = {
@@ -601,6 +602,9 @@ export const i18n = createI18n({
   fallbackLocale: "id",
   messages: { id, en },
 });
+// The BKPSDM menu's labels join `menu` (a deep merge); the pages bring their own words.
+i18n.global.mergeLocaleMessage("id", bkpsdmMenuId);
+i18n.global.mergeLocaleMessage("en", bkpsdmMenuEn);
 
 export function setLocale(locale: "id" | "en"): void {
   i18n.global.locale.value = locale;

@@ -22,7 +22,15 @@ const ATASAN: MenuItem[] = [
   { key: "tim", path: "/tim" },
 ];
 const ADMIN_OPD: MenuItem[] = [{ key: "dasborUnit", path: "/dasbor-unit" }];
-const BKPSDM: MenuItem[] = [{ key: "dataPegawai", path: "/data-pegawai" }];
+const BKPSDM: MenuItem[] = [
+  { key: "dataPegawai", path: "/data-pegawai" },
+  { key: "unitKerja", path: "/unit-kerja" },
+  { key: "kenaikanPangkat", path: "/kenaikan-pangkat" },
+  { key: "duk", path: "/duk" },
+  { key: "pensiun", path: "/pensiun" },
+  { key: "pelatihanAnggaran", path: "/pelatihan-anggaran" },
+  { key: "hariLibur", path: "/hari-libur" },
+];
 
 // Citizens need no account: their pages are the menu when nobody is signed in.
 export const CITIZEN: MenuItem[] = [

@@ -18,6 +18,14 @@ const routes: RouteRecordRaw[] = [
   { path: "/kotak-masuk", name: "kotakMasuk", component: () => import("./views/KotakMasuk.vue") },
   { path: "/dasbor-unit", name: "dasborUnit", component: () => import("./views/DasborUnit.vue") },
   { path: "/data-pegawai", name: "dataPegawai", component: () => import("./views/DataPegawai.vue") },
+  { path: "/data-pegawai/baru", name: "pegawaiBaru", component: () => import("./views/bkpsdm/PegawaiBaru.vue") },
+  { path: "/data-pegawai/:nip", name: "pegawai", component: () => import("./views/bkpsdm/PegawaiDetail.vue"), props: true },
+  { path: "/unit-kerja", name: "unitKerja", component: () => import("./views/bkpsdm/UnitKerja.vue") },
+  { path: "/kenaikan-pangkat", name: "kenaikanPangkat", component: () => import("./views/bkpsdm/KenaikanPangkat.vue") },
+  { path: "/duk", name: "duk", component: () => import("./views/bkpsdm/Duk.vue") },
+  { path: "/pensiun", name: "pensiun", component: () => import("./views/bkpsdm/Pensiun.vue") },
+  { path: "/hari-libur", name: "hariLibur", component: () => import("./views/bkpsdm/HariLibur.vue") },
+  { path: "/pelatihan-anggaran", name: "pelatihanAnggaran", component: () => import("./views/bkpsdm/PelatihanAnggaran.vue") },
   { path: "/:rest(.*)*", redirect: "/" },
 ];
 

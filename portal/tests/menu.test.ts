@@ -29,6 +29,12 @@ describe("who lands where (PORTAL.md)", () => {
       "tim",
       "dasborUnit",
       "dataPegawai",
+      "unitKerja",
+      "kenaikanPangkat",
+      "duk",
+      "pensiun",
+      "pelatihanAnggaran",
+      "hariLibur",
     ]);
   });
 });

@@ -40,6 +40,7 @@ RETURNED_HEADERS = (
     "www-authenticate",
     "cache-control",
     "link",
+    "content-disposition",  # a report file's name (pegawai's DUK and retirements as XLSX/CSV)
 )
 
 

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from asn_schemas.golongan import GolonganPns
 from asn_schemas.pegawai import AsnType, EmployeeStatus, PositionKind, PositionLevel
 from fastapi import APIRouter, Query
+from fastapi.responses import Response
 from servicekit.auth import CurrentIdentity
 from servicekit.dates import BusinessDate, HistoricDate
 from servicekit.problems import invalid
@@ -18,6 +19,7 @@ from sqlmodel import col
 
 from pegawai import access, store
 from pegawai.api.employees import convention
+from pegawai.api.report_columns import DUK_COLUMNS, RETIREMENT_COLUMNS
 from pegawai.domain.dates import add_months, today_wib
 from pegawai.domain.duk import DukEntry, duk_order
 from pegawai.domain.golongan import Education, pangkat_of
@@ -28,6 +30,7 @@ from pegawai.domain.promotion import (
     eligible_from,
     regular_promotion_reasons,
 )
+from pegawai.exports import FILE_RESPONSES, ReportFormat, table_file
 from pegawai.models import Employee, Unit
 from pegawai.views import bup_date
 
@@ -47,7 +50,7 @@ async def _employees(
     return [(emp, unit) for emp, unit in await session.execute(query.order_by(col(Employee.nip)))]
 
 
-@router.get("/duk")
+@router.get("/duk", response_model=None, responses=FILE_RESPONSES)
 async def duk(
     who: CurrentIdentity,
     runtime: Runtime,
@@ -55,8 +58,11 @@ async def duk(
     as_of: HistoricDate | None = None,
     limit: Annotated[int, Query(ge=1, le=5000)] = 500,
     offset: Annotated[int, Query(ge=0)] = 0,
-) -> dict[str, Any]:
-    """Daftar Urut Kepangkatan of PNS in service on `as_of` (default today), PP 15/1979 keys."""
+    format: ReportFormat = ReportFormat.JSON,
+) -> dict[str, Any] | Response:
+    """Daftar Urut Kepangkatan of PNS in service on `as_of` (default today), PP 15/1979 keys.
+
+    `format=xlsx|csv`: the whole list as a file (`limit` and `offset` page the JSON only)."""
     # Golongan, position, unit and status are read as they stood on that date; education
     # and leadership training are the current record (they are not effective-dated here).
     day = as_of or today_wib()
@@ -94,6 +100,8 @@ async def duk(
             )
         )
     ordered = duk_order(entries)
+    if format is not ReportFormat.JSON:
+        offset, limit = 0, len(ordered)
     items = [
         {
             "rank": offset + i + 1,
@@ -113,6 +121,14 @@ async def duk(
         }
         for i, e in enumerate(ordered[offset : offset + limit])
     ]
+    if format is not ReportFormat.JSON:
+        return table_file(
+            format,
+            filename=f"DUK-{unit or 'kota'}-{day.isoformat()}",
+            title=f"DUK {day.isoformat()}",
+            columns=DUK_COLUMNS,
+            rows=items,
+        )
     return {"as_of": day.isoformat(), "unit": unit, "total": len(ordered), "items": items}
 
 
@@ -172,14 +188,16 @@ async def promotion_candidates(
     return {"period": period.isoformat(), "unit": unit, "eligible": eligible, "not_yet": near}
 
 
-@router.get("/retirements")
+@router.get("/retirements", response_model=None, responses=FILE_RESPONSES)
 async def retirements(
     who: CurrentIdentity,
     runtime: Runtime,
     months: Annotated[int, Query(ge=1, le=120)] = 12,
     unit: str | None = None,
-) -> dict[str, Any]:
-    """Employees in service whose BUP retirement falls within the next `months` (or is overdue)."""
+    format: ReportFormat = ReportFormat.JSON,
+) -> dict[str, Any] | Response:
+    """Employees in service whose BUP retirement falls within the next `months` (or is overdue);
+    `format=xlsx|csv` as a file."""
     today = today_wib()
     until = add_months(today, months)
     conv = convention(runtime)
@@ -206,4 +224,12 @@ async def retirements(
                 }
             )
     items.sort(key=lambda item: (item["retirement_date"], item["nip"]))
+    if format is not ReportFormat.JSON:
+        return table_file(
+            format,
+            filename=f"Pensiun-{unit or 'kota'}-{today.isoformat()}-{until.isoformat()}",
+            title=f"Pensiun BUP s.d. {until.isoformat()}",
+            columns=RETIREMENT_COLUMNS,
+            rows=items,
+        )
     return {"from": today.isoformat(), "until": until.isoformat(), "items": items}
