@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.structs import ConsumerRecord, OffsetAndMetadata
 from asn_schemas import parse_envelope
 from pydantic import ValidationError
@@ -68,11 +69,13 @@ async def consume(
     batch_size: int = 2000,
     rediscover_s: float = 10.0,
     on_batch: Callable[[Totals], None] | None = None,
+    stop: asyncio.Event | None = None,
 ) -> Totals:
     """Land events until caught up with the ends seen at start (or for ever with `follow`).
 
     `topics` None means every `*.events` topic, found again every `rediscover_s` when
-    following. `max_records` stops after about that many messages (a batch is never cut).
+    following. `max_records` stops after about that many messages (a batch is never cut);
+    `stop` ends a follow between batches, never inside one.
     """
     totals = Totals()
     consumer = AIOKafkaConsumer(
@@ -83,15 +86,17 @@ async def consume(
         client_id="asn-analytics",
         max_poll_records=batch_size,
     )
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=15_000)
     await consumer.start()
     try:
+        await admin.start()
         assigned: list[TopicPartition] = []
         loop = asyncio.get_running_loop()
         next_discovery = 0.0
         end: dict[TopicPartition, int] = {}
         while True:
             if loop.time() >= next_discovery:
-                wanted = await _partitions(consumer, topics)
+                wanted = await _partitions(admin, topics)
                 new = [tp for tp in wanted if tp not in assigned]
                 if new:
                     assigned = sorted(set(assigned) | set(new))
@@ -112,6 +117,8 @@ async def consume(
                 break
             if max_records is not None and totals.read >= max_records:
                 break
+            if stop is not None and stop.is_set():
+                break
             batches = await consumer.getmany(timeout_ms=500, max_records=batch_size)
             if not batches:
                 continue
@@ -119,20 +126,25 @@ async def consume(
             if on_batch is not None:
                 on_batch(totals)
     finally:
+        await admin.close()
         await consumer.stop()
     return totals
 
 
-async def _partitions(consumer: AIOKafkaConsumer, topics: list[str] | None) -> list[TopicPartition]:
-    available = await consumer.topics()  # also refreshes metadata: a topic made a moment ago
-    names = (
-        topics if topics is not None else sorted(t for t in available if t.endswith(EVENTS_SUFFIX))
+async def _partitions(admin: AIOKafkaAdminClient, topics: list[str] | None) -> list[TopicPartition]:
+    """The partitions of `topics` (or of every `*.events` topic) as the broker knows them now."""
+    names = topics
+    if names is None:
+        names = sorted(t for t in await admin.list_topics() if t.endswith(EVENTS_SUFFIX))
+    if not names:
+        return []
+    described = await admin.describe_topics(names)
+    return sorted(
+        TopicPartition(entry["topic"], partition["partition"])
+        for entry in described
+        if entry["error_code"] == 0
+        for partition in entry["partitions"]
     )
-    found: list[TopicPartition] = []
-    for name in names:
-        partitions = consumer.partitions_for_topic(name) or set()
-        found.extend(TopicPartition(name, p) for p in sorted(partitions))
-    return found
 
 
 async def _land(
