@@ -205,22 +205,23 @@ class Store:
         try:
             before = self._count("raw_events")
             if events:
-                db.executemany(
-                    "INSERT OR IGNORE INTO raw_events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                # One statement over column lists: DuckDB inserts it as a vector, where
+                # executemany would run (and check the key of) one row at a time.
+                db.execute(
+                    "INSERT OR IGNORE INTO raw_events SELECT unnest(?), unnest(?), unnest(?),"
+                    " unnest(?), unnest(?::TIMESTAMPTZ[]), unnest(?), unnest(?), unnest(?),"
+                    " unnest(?), unnest(?::JSON[])",
                     [
-                        (
-                            e.id,
-                            e.type,
-                            e.source,
-                            e.subject,
-                            e.time,
-                            e.actor,
-                            e.topic,
-                            e.partition,
-                            e.offset,
-                            json.dumps(e.data),
-                        )
-                        for e in events
+                        [e.id for e in events],
+                        [e.type for e in events],
+                        [e.source for e in events],
+                        [e.subject for e in events],
+                        [e.time for e in events],
+                        [e.actor for e in events],
+                        [e.topic for e in events],
+                        [e.partition for e in events],
+                        [e.offset for e in events],
+                        [json.dumps(e.data) for e in events],
                     ],
                 )
             landed = self._count("raw_events") - before
