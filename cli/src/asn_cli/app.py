@@ -20,6 +20,7 @@ from servicekit.deadletter import dlq_topic, replay_dead_letters
 from servicekit.devkeys import ensure_dev_keys, mint_token
 
 from asn_cli import dlq, lag, target
+from asn_cli.analytics_commands import analytics_app, report_app
 from asn_cli.failures import CliError, fail, run
 from asn_cli.tail import TailFilter, format_line, tail
 
@@ -36,6 +37,8 @@ import_app = typer.Typer(help="Import existing personnel data (BKPSDM's first da
 app.add_typer(dlq_app, name="dlq")
 app.add_typer(rebuild_app, name="rebuild")
 app.add_typer(import_app, name="import")
+app.add_typer(analytics_app, name="analytics")
+app.add_typer(report_app, name="report")
 ROWS_LEFT_OUT = 3
 out = Console(highlight=False)
 

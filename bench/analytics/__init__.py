@@ -1,0 +1,1 @@
+"""The analytics consumer's catch-up rate beside Kafka's ConsumerPerformance."""
