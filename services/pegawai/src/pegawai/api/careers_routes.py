@@ -17,7 +17,9 @@ from servicekit.uow import UnitOfWork
 from pegawai import access, careers, registration, store
 from pegawai.api.employees import convention
 from pegawai.api.schemas import (
+    EmployeeView,
     PenaltyRequest,
+    PenaltyView,
     PositionChange,
     PromotionRequest,
     RetirementRequest,
@@ -38,7 +40,7 @@ def _view(runtime: Runtime, emp: Employee, unit: Unit) -> Outcome:
     return employee_view(emp, unit, contact=True, convention=convention(runtime)), emp.version
 
 
-@router.post("/employees/{nip}/promotions")
+@router.post("/employees/{nip}/promotions", response_model=EmployeeView)
 async def promote(
     nip: str,
     body: PromotionRequest,
@@ -59,7 +61,7 @@ async def promote(
     return await run_command(runtime, who, request, body=body, key=idempotency_key, action=action)
 
 
-@router.post("/employees/{nip}/transfers")
+@router.post("/employees/{nip}/transfers", response_model=EmployeeView)
 async def transfer(
     nip: str,
     body: TransferRequest,
@@ -80,7 +82,7 @@ async def transfer(
     return await run_command(runtime, who, request, body=body, key=idempotency_key, action=action)
 
 
-@router.put("/employees/{nip}/position")
+@router.put("/employees/{nip}/position", response_model=EmployeeView)
 async def change_position(
     nip: str,
     body: PositionChange,
@@ -100,7 +102,7 @@ async def change_position(
     return await run_command(runtime, who, request, body=body, key=None, action=action)
 
 
-@router.put("/employees/{nip}/supervisor")
+@router.put("/employees/{nip}/supervisor", response_model=EmployeeView)
 async def change_supervisor(
     nip: str,
     body: SupervisorChange,
@@ -120,7 +122,7 @@ async def change_supervisor(
     return await run_command(runtime, who, request, body=body, key=None, action=action)
 
 
-@router.post("/employees/{nip}/retirement")
+@router.post("/employees/{nip}/retirement", response_model=EmployeeView)
 async def retire(
     nip: str,
     body: RetirementRequest,
@@ -141,7 +143,7 @@ async def retire(
     return await run_command(runtime, who, request, body=body, key=idempotency_key, action=action)
 
 
-@router.post("/employees/{nip}/penalties", status_code=201)
+@router.post("/employees/{nip}/penalties", status_code=201, response_model=PenaltyView)
 async def add_penalty(
     nip: str,
     body: PenaltyRequest,

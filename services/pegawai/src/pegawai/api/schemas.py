@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Literal
 
 from asn_schemas.golongan import GolonganPns, GolonganPppk
@@ -190,3 +191,90 @@ class PenaltyRequest(Body):
         if self.end is not None and self.end <= self.start:
             raise ValueError("end harus setelah start")
         return self
+
+
+# Answers. The routes build their JSON from `pegawai.views`; these models only declare it in
+# the OpenAPI (the portal's types are generated from that), and the fuzz tests check every
+# answer against them. `extra="forbid"` makes an undeclared key a failed check, not a silent gap.
+
+
+class View(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class PositionView(View):
+    code: str | None
+    name: str
+    kind: PositionKind
+    level: PositionLevel | None
+
+
+class NipWarning(View):
+    code: str
+    field: str
+    message: str
+
+
+class EmployeeView(View):
+    """An employee; `phone` and `address` only for BKPSDM and the employee. With `as_of`,
+    the effective-dated fields are those of that date, `as_of` is set and `version` absent."""
+
+    nip: str
+    name: str
+    sex: Sex
+    birth_date: date
+    asn_type: AsnType
+    status: EmployeeStatus
+    tmt_status: date
+    golongan: str
+    pangkat: str | None
+    tmt_golongan: date
+    tmt_cpns: date
+    position: PositionView
+    tmt_position: date
+    unit_code: str
+    unit_name: str | None
+    tmt_unit: date
+    supervisor_nip: str | None
+    tmt_supervisor: date
+    education: Education
+    ujian_dinas: int
+    leadership_training: date | None
+    retirement_reason: RetirementReason | None
+    bup_date: date
+    nip_warnings: list[NipWarning]
+    demo: bool
+    version: int | None = None
+    phone: str | None = None
+    address: str | None = None
+    as_of: date | None = None
+
+
+class PenaltyView(View):
+    id: int
+    nip: str
+    level: Literal["ringan", "sedang", "berat"]
+    start: date
+    end: date | None
+    decree_number: str | None
+
+
+class UnitView(View):
+    unit_id: str
+    code: str
+    name: str
+    kind: UnitKind
+    parent_code: str | None
+    latitude: float | None
+    longitude: float | None
+    geofence_radius_m: int | None
+    active: bool
+    demo: bool
+    version: int
+
+
+class UnitDetail(UnitView):
+    """One unit with its ancestors' codes (nearest first) and its direct children's codes."""
+
+    ancestors: list[str]
+    children: list[str]
