@@ -14,13 +14,15 @@ from servicekit.runtime import Runtime
 from servicekit.uow import UnitOfWork
 
 from kinerja import access, distribution, store, unit_predikat
-from kinerja.api.schemas import OrganisationPredikatIn
+from kinerja.api.schemas import OrganisationPredikatIn, OrganisationPredikatView
 
 router = APIRouter(tags=["distribution"])
 YearPath = Annotated[int, Path(ge=2000, le=2100)]
 
 
-@router.put("/units/{unit_code}/organisation-predikat/{year}")
+@router.put(
+    "/units/{unit_code}/organisation-predikat/{year}", response_model=OrganisationPredikatView
+)
 async def set_organisation_predikat(
     unit_code: str,
     year: YearPath,

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Literal
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
 
 from asn_schemas.kinerja import CoreValue, PeriodKind, Rating, RhkKind
 from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, StringConstraints
@@ -137,3 +138,93 @@ def cursor_id(cursor: str | None) -> uuid.UUID | None:
         return uuid.UUID(value)
     except ValueError as exc:
         raise invalid("invalid_cursor", "Cursor tidak dikenali.", field="cursor") from exc
+
+
+# Answers. The routes build their JSON in `kinerja.views`; these models declare it in the
+# OpenAPI (the portal's types are generated from it) and the fuzz tests check every answer
+# against them. `extra="forbid"` makes an undeclared key a failed check, not a silent gap.
+# The JSONB parts (indicators, self-assessment, rating, objection) are kept as stored.
+
+
+class View(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class RhkView(View):
+    id: uuid.UUID
+    kind: RhkKind
+    title: str
+    indicators: list[dict[str, Any]]
+    supervisor_rhk_id: uuid.UUID | None
+
+
+class SkpView(View):
+    id: uuid.UUID
+    nip: str
+    year: int
+    start: date
+    end: date
+    status: str
+    unit_id: uuid.UUID
+    unit_code: str | None
+    rater_nip: str | None
+    approver_nip: str | None
+    approved_at: datetime | None
+    return_note: str | None
+    supersedes_id: uuid.UUID | None
+    closed_on: date | None
+    closed_reason: str | None
+    version: int
+    rhk: list[RhkView]
+
+
+class PeriodView(View):
+    kind: PeriodKind
+    year: int
+    number: int | None
+    start: date
+    end: date
+
+
+class AppraisalView(View):
+    """An appraisal; finalising one also answers with the unit's `distribution_warnings`."""
+
+    id: uuid.UUID
+    skp_id: uuid.UUID
+    nip: str
+    period: PeriodView
+    status: str
+    unit_code: str | None
+    self_assessment: dict[str, Any] | None
+    submitted_at: datetime | None
+    rater_nip: str | None
+    rating: dict[str, Any] | None
+    rating_hasil_kerja: Rating | None
+    rating_perilaku_kerja: Rating | None
+    predikat: str | None
+    predikat_label: str | None
+    finalized_at: datetime | None
+    revision: int
+    objection: dict[str, Any] | None
+    version: int
+    distribution_warnings: list[dict[str, Any]] | None = None
+
+
+class FeedbackView(View):
+    id: uuid.UUID
+    nip: str
+    giver_nip: str
+    skp_id: uuid.UUID | None
+    rhk_id: uuid.UUID | None
+    value: CoreValue | None
+    text: str
+    reply: str | None
+    replied_at: datetime | None
+    created_at: datetime | None
+    version: int
+
+
+class OrganisationPredikatView(View):
+    unit_code: str
+    year: int
+    predikat: str
