@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from presensi import access, holidays, store, work_schedules
-from presensi.api.schemas import HolidayBody, ScheduleBody, now
+from presensi.api.schemas import HolidayBody, HolidayView, ScheduleBody, ScheduleRowView, now
 from presensi.domain.calendar import business_date
 from presensi.domain.schedules import days_to_json, schedule_for
 from presensi.models import ScheduleRow
@@ -40,7 +40,7 @@ async def list_holidays(
     return {"year": target, "items": [holidays.view(h) for h in items]}
 
 
-@router.post("/holidays", status_code=201)
+@router.post("/holidays", status_code=201, response_model=HolidayView)
 async def declare_holiday(
     body: HolidayBody,
     who: CurrentIdentity,
@@ -60,7 +60,7 @@ async def declare_holiday(
     )
 
 
-@router.delete("/holidays/{holiday_id}")
+@router.delete("/holidays/{holiday_id}", response_model=HolidayView)
 async def remove_holiday(
     holiday_id: uuid.UUID, who: CurrentIdentity, runtime: Runtime, request: Request
 ) -> JSONResponse:
@@ -107,7 +107,7 @@ async def get_schedule(
         }
 
 
-@router.put("/schedules/{unit_code}")
+@router.put("/schedules/{unit_code}", response_model=ScheduleRowView)
 async def put_schedule(
     unit_code: str,
     body: ScheduleBody,

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from presensi import access, leave_requests, store
-from presensi.api.schemas import DecisionBody, LeaveRequestBody, now
+from presensi.api.schemas import DecisionBody, LeaveRequestBody, LeaveRequestView, now
 from presensi.domain.calendar import business_date
 from presensi.models import LeaveRequest
 
@@ -26,7 +26,7 @@ router = APIRouter(tags=["leave"])
 Now = Annotated[dt.datetime, Depends(now)]
 
 
-@router.post("/leave-requests", status_code=201)
+@router.post("/leave-requests", status_code=201, response_model=LeaveRequestView)
 async def create_request(
     body: LeaveRequestBody,
     who: CurrentIdentity,
@@ -101,7 +101,7 @@ async def list_requests(
     return {"items": items, "next_cursor": encode_cursor(str(rows[limit - 1].id)) if more else None}
 
 
-@router.get("/leave-requests/{request_id}")
+@router.get("/leave-requests/{request_id}", response_model=LeaveRequestView)
 async def get_request(request_id: uuid.UUID, who: CurrentIdentity, runtime: Runtime) -> Any:
     """One request: the requester, their supervisor, admin_opd of the unit, BKPSDM."""
     async with runtime.db.read_session() as session:
@@ -112,7 +112,7 @@ async def get_request(request_id: uuid.UUID, who: CurrentIdentity, runtime: Runt
         return JSONResponse(leave_requests.view(req, who), headers={"ETag": f'"{req.version}"'})
 
 
-@router.post("/leave-requests/{request_id}/decision")
+@router.post("/leave-requests/{request_id}/decision", response_model=LeaveRequestView)
 async def decide(
     request_id: uuid.UUID,
     body: DecisionBody,
@@ -134,7 +134,7 @@ async def decide(
     return await run_command(runtime, who, request, body=body, key=idempotency_key, action=action)
 
 
-@router.post("/leave-requests/{request_id}/cancel")
+@router.post("/leave-requests/{request_id}/cancel", response_model=LeaveRequestView)
 async def cancel(
     request_id: uuid.UUID,
     who: CurrentIdentity,

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+import uuid
+from typing import Annotated, Any, Literal
 
 from asn_schemas.base import Nip
 from asn_schemas.presensi import HolidayKind, LeaveType
@@ -79,3 +80,83 @@ async def now(request: Request) -> dt.datetime:
     clock = request.app.state.clock
     value: dt.datetime = clock()
     return value
+
+
+# Answers. The routes build their JSON in the command modules' `view` functions; these models
+# declare it in the OpenAPI (the portal's types are generated from it) and the fuzz tests check
+# every answer against them. `extra="forbid"` makes an undeclared key a failed check.
+
+
+class View(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class LeaveRequestView(View):
+    """A leave request; `reason` and `certificate_ref` only for the requester, the approver
+    and BKPSDM."""
+
+    id: uuid.UUID
+    nip: str
+    unit_code: str | None
+    leave_type: str
+    start_date: dt.date
+    end_date: dt.date
+    working_days: int
+    calendar_days: int
+    status: str
+    approver_nip: str | None
+    needs_bkpsdm: bool
+    child_order: int | None
+    decisions: list[dict[str, Any]]
+    version: int
+    reason: str | None = None
+    certificate_ref: str | None = None
+
+
+class HolidayView(View):
+    id: uuid.UUID
+    date: dt.date
+    name: str
+    kind: str
+
+
+class ScheduleRowView(View):
+    id: uuid.UUID
+    unit_code: str
+    kind: str
+    valid_from: dt.date
+    valid_to: dt.date | None
+    days: dict[str, Any]
+
+
+class CorrectionView(View):
+    id: uuid.UUID
+    nip: str
+    unit_code: str | None
+    date: dt.date
+    kind: str
+    check_in_at: dt.datetime | None
+    check_out_at: dt.datetime | None
+    reason: str
+    evidence_ref: str | None
+    status: str
+    approver_nip: str | None
+    decided_by: str | None
+    decided_at: dt.datetime | None
+    decision_note: str | None
+    version: int
+
+
+class FlexibleWorkView(View):
+    id: uuid.UUID
+    nip: str
+    unit_code: str | None
+    date: dt.date
+    place: str
+    reason: str
+    status: str
+    approver_nip: str | None
+    decided_by: str | None
+    decided_at: dt.datetime | None
+    decision_note: str | None
+    version: int
