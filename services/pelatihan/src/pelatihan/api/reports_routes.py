@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from pelatihan import access, budgets, reports, store
-from pelatihan.api.schemas import BudgetIn, NipStr, Year
+from pelatihan.api.schemas import BudgetIn, BudgetView, NipStr, Year
 from pelatihan.domain.dates import today_wib
 from pelatihan.models import Employee, TrainingBudget, TrainingNeed, Unit
 from pelatihan.views import budget_view, need_view
@@ -63,7 +63,7 @@ async def jp_of_unit(
         )
 
 
-@router.put("/training-budgets/{unit_code}/{year}")
+@router.put("/training-budgets/{unit_code}/{year}", response_model=BudgetView)
 async def allocate_budget(
     unit_code: str,
     year: Year,

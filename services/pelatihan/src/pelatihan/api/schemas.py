@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Any, Literal, Self
 
 from asn_schemas.pelatihan import ProgramKind
@@ -132,3 +132,110 @@ def cursor_id(cursor: str | None) -> uuid.UUID | None:
         return uuid.UUID(raw)
     except ValueError as exc:
         raise invalid("invalid_cursor", "Cursor tidak dikenali.", field="cursor") from exc
+
+
+# Answers. The routes build their JSON in `pelatihan.views`; these models declare it in the
+# OpenAPI (the portal's types are generated from it) and the fuzz tests check every answer
+# against them. `extra="forbid"` makes an undeclared key a failed check, not a silent gap.
+
+
+class View(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class InstitutionView(View):
+    id: uuid.UUID
+    name: str
+    kind: str
+    agreement_number: str
+    valid_from: date
+    valid_until: date
+    version: int
+
+
+class ProgramView(View):
+    """A program; read alone it also says how many `candidates` are in its ranking."""
+
+    id: uuid.UUID
+    title: str
+    kind: ProgramKind
+    klasikal: bool
+    institution_id: uuid.UUID
+    jp: int
+    start: date
+    end: date
+    online: bool
+    place: str | None
+    quota: int
+    cost_per_participant: int
+    competencies: list[str]
+    eligibility: list[dict[str, Any]]
+    status: str
+    cancel_reason: str | None
+    version: int
+    candidates: int | None = None
+
+
+class StandingView(View):
+    position: int
+    within_quota: bool
+    score: int
+
+
+class BudgetLine(View):
+    unit_code: str | None
+    year: int | None
+
+
+class EnrollmentView(View):
+    """An enrolment; requested, decided or read alone it carries its `standing` in the
+    program's ranking while it waits for a seat (null once it no longer does)."""
+
+    id: uuid.UUID
+    program_id: uuid.UUID
+    nip: str
+    unit_code: str | None
+    origin: str | None
+    requested_by: str | None
+    requested_at: datetime | None
+    status: str
+    approver_nip: str | None
+    decisions: list[dict[str, Any]]
+    cost: int
+    cost_state: str | None
+    budget: BudgetLine
+    certificate_number: str | None
+    outcome_reason: str | None
+    finished_at: datetime | None
+    version: int
+    standing: StandingView | None = None
+
+
+class LearningRecordView(View):
+    id: uuid.UUID
+    nip: str
+    kind: str
+    title: str
+    provider: str | None
+    jp: int
+    start: date
+    end: date
+    certificate_number: str | None
+    evidence_url: str | None
+    competencies: list[str]
+    status: str
+    verifier_nip: str | None
+    verified_by: str | None
+    verified_at: datetime | None
+    note: str | None
+    version: int
+
+
+class BudgetView(View):
+    unit_code: str
+    year: int
+    allocated: int
+    committed: int
+    spent: int
+    remaining: int
+    version: int
