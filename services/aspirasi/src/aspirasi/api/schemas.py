@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Self
+import uuid
+from typing import Annotated, Any, Self
 
 from asn_schemas.aspirasi import Privacy, SubmissionKind
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
@@ -139,3 +140,86 @@ class ForumFollowUpIn(_Body):
     title: Title
     text: Text
     due_on: dt.date
+
+
+# Answers. The routes build their JSON in `aspirasi.views`; these models declare it in the
+# OpenAPI (the portal's types are generated from it) and the fuzz tests check every answer
+# against them. `extra="forbid"` makes an undeclared key a failed check, not a silent gap.
+
+
+class View(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class StepView(View):
+    at: dt.datetime | None
+    actor: str
+    action: str
+    unit_code: str | None
+    note: str | None
+
+
+class ClockView(View):
+    clock: str
+    unit_code: str | None
+    started_on: dt.date
+    due_on: dt.date
+    stopped_at: dt.datetime | None
+    breached_at: dt.datetime | None
+
+
+class SubmissionView(View):
+    """A ticket as staff see it; the words (title, text, notes) are null when `redacted`."""
+
+    id: uuid.UUID
+    code: str
+    kind: SubmissionKind
+    privacy: Privacy
+    status: str
+    unit_code: str | None
+    suggested_unit_code: str | None
+    title: str | None
+    text: str | None
+    redacted: bool
+    location: dict[str, Any] | None
+    reporter_name: str | None
+    has_contact: bool
+    forum_id: uuid.UUID | None
+    follow_up_note: str | None
+    answer: str | None
+    decision_note: str | None
+    returned_by: list[str]
+    reopen_count: int
+    rating: int | None
+    escalated: bool
+    received_at: dt.datetime | None
+    verified_at: dt.datetime | None
+    routed_at: dt.datetime | None
+    first_follow_up_at: dt.datetime | None
+    answered_at: dt.datetime | None
+    closed_at: dt.datetime | None
+    close_outcome: str | None
+    version: int
+    history: list[StepView] | None = None
+    clocks: list[ClockView] | None = None
+
+
+class ForumFollowUpView(View):
+    code: str
+    unit_code: str | None
+    title: str | None
+    status: str
+    escalated: bool
+    answer: str | None
+
+
+class ForumView(View):
+    id: uuid.UUID
+    unit_code: str | None
+    held_on: dt.date
+    place: str
+    organisations: list[dict[str, Any]]
+    participant_count: int
+    minutes: str | None
+    follow_ups: list[ForumFollowUpView]
+    version: int
