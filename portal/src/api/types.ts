@@ -1,5 +1,8 @@
-// The shapes the pages read. The gateway's views answer free-form JSON today (no response
-// model), so these follow gateway/src/gateway/api/reads.py and presensi's views.
+// The shapes the pages read. Answers the services declare come from the generated schema
+// (`Schemas[...]`); the gateway's own views and the answers still free-form (see
+// tests/contract/test_typed_answers.py) follow gateway/src/gateway/api/reads.py and the views.
+import type { Schemas } from "./routes";
+
 export interface Freshness {
   stale: boolean;
   reasons: string[];
@@ -71,15 +74,8 @@ export interface Balance {
   available: number;
 }
 
-export interface LeaveRequest {
-  id: string;
-  nip: string;
-  leave_type: string;
-  start_date: string;
-  end_date: string;
-  working_days: number;
-  status: string;
-}
+/** presensi's leave request, as declared in the OpenAPI. */
+export type LeaveRequest = Schemas["LeaveRequestView"];
 
 export interface InboxItem {
   /** leave_request, skp, appraisal, enrollment, learning_record, attendance_correction,
@@ -115,37 +111,12 @@ export interface Dashboard {
 }
 
 // pelatihan (services/pelatihan/src/pelatihan/views.py and reports.py).
-export interface Program {
-  id: string;
-  title: string;
-  kind: string;
-  jp: number;
-  start: string;
-  end: string;
-  online: boolean;
-  place: string | null;
-  quota: number;
-  status: string;
-  meets?: boolean;
-}
+/** A program; among recommendations it also says whether it `meets` an open need. */
+export type Program = Schemas["ProgramView"] & { meets?: boolean };
 
-export interface Enrollment {
-  id: string;
-  program_id: string;
-  status: string;
-  requested_at: string;
-}
+export type Enrollment = Schemas["EnrollmentView"];
 
-export interface LearningRecord {
-  id: string;
-  title: string;
-  kind: string;
-  provider: string | null;
-  jp: number;
-  start: string;
-  end: string;
-  status: string;
-}
+export type LearningRecord = Schemas["LearningRecordView"];
 
 export interface JpYear {
   year: number;
