@@ -70,25 +70,6 @@ STILL_FREE_FORM: dict[str, frozenset[str]] = {
             "POST /auth/dev-token",
         }
     ),
-    "kinerja": frozenset(
-        {
-            "GET /appraisals",
-            "GET /distribution",
-            "GET /feedback",
-            "GET /skp",
-        }
-    ),
-    "pegawai": frozenset(
-        {
-            "GET /employees",
-            "GET /employees/{nip}/history",
-            "GET /employees/{nip}/promotion-eligibility",
-            "GET /reports/duk",
-            "GET /reports/promotion-candidates",
-            "GET /reports/retirements",
-            "GET /units",
-        }
-    ),
     "pelatihan": frozenset(
         {
             "GET /enrollments",

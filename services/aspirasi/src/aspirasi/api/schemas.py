@@ -8,6 +8,7 @@ from typing import Annotated, Any, Self
 
 from asn_schemas.aspirasi import Privacy, SubmissionKind
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from servicekit.answers import Answer, Timestamp
 
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=5, max_length=150)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=10, max_length=5000)]
@@ -144,31 +145,27 @@ class ForumFollowUpIn(_Body):
 
 # Answers. The routes build their JSON in `aspirasi.views`; these models declare it in the
 # OpenAPI (the portal's types are generated from it) and the fuzz tests check every answer
-# against them. `extra="forbid"` makes an undeclared key a failed check, not a silent gap.
+# against them (an undeclared key fails: `servicekit.answers.Answer`).
 
 
-class View(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class StepView(View):
-    at: dt.datetime | None
+class StepView(Answer):
+    at: Timestamp | None
     actor: str
     action: str
     unit_code: str | None
     note: str | None
 
 
-class ClockView(View):
+class ClockView(Answer):
     clock: str
     unit_code: str | None
     started_on: dt.date
     due_on: dt.date
-    stopped_at: dt.datetime | None
-    breached_at: dt.datetime | None
+    stopped_at: Timestamp | None
+    breached_at: Timestamp | None
 
 
-class SubmissionView(View):
+class SubmissionView(Answer):
     """A ticket as staff see it; the words (title, text, notes) are null when `redacted`."""
 
     id: uuid.UUID
@@ -192,19 +189,19 @@ class SubmissionView(View):
     reopen_count: int
     rating: int | None
     escalated: bool
-    received_at: dt.datetime | None
-    verified_at: dt.datetime | None
-    routed_at: dt.datetime | None
-    first_follow_up_at: dt.datetime | None
-    answered_at: dt.datetime | None
-    closed_at: dt.datetime | None
+    received_at: Timestamp | None
+    verified_at: Timestamp | None
+    routed_at: Timestamp | None
+    first_follow_up_at: Timestamp | None
+    answered_at: Timestamp | None
+    closed_at: Timestamp | None
     close_outcome: str | None
     version: int
     history: list[StepView] | None = None
     clocks: list[ClockView] | None = None
 
 
-class ForumFollowUpView(View):
+class ForumFollowUpView(Answer):
     code: str
     unit_code: str | None
     title: str | None
@@ -213,7 +210,7 @@ class ForumFollowUpView(View):
     answer: str | None
 
 
-class ForumView(View):
+class ForumView(Answer):
     id: uuid.UUID
     unit_code: str | None
     held_on: dt.date

@@ -21,6 +21,7 @@ from sqlmodel import col
 from kinerja import access, appraisals, distribution
 from kinerja.api.schemas import (
     AppraisalCreate,
+    AppraisalPage,
     AppraisalView,
     Finalize,
     ObjectionDecision,
@@ -67,7 +68,7 @@ async def open_appraisal(
     )
 
 
-@router.get("/appraisals")
+@router.get("/appraisals", response_model=AppraisalPage, response_model_exclude_unset=True)
 async def list_appraisals(
     who: CurrentIdentity,
     runtime: Runtime,

@@ -18,7 +18,7 @@ from sqlalchemy import or_, select
 from sqlmodel import col
 
 from kinerja import feedback_notes, store
-from kinerja.api.schemas import FeedbackIn, FeedbackView, ReplyIn, cursor_id
+from kinerja.api.schemas import FeedbackIn, FeedbackPage, FeedbackView, ReplyIn, cursor_id
 from kinerja.models import Feedback
 from kinerja.views import feedback_view
 
@@ -51,7 +51,7 @@ async def give_feedback(
     )
 
 
-@router.get("/feedback")
+@router.get("/feedback", response_model=FeedbackPage, response_model_exclude_unset=True)
 async def list_feedback(
     who: CurrentIdentity,
     runtime: Runtime,

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Any, Literal
 
 from asn_schemas.kinerja import CoreValue, PeriodKind, Rating, RhkKind
 from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, StringConstraints
+from servicekit.answers import Answer, Timestamp
 from servicekit.dates import BusinessDate
 from servicekit.pagination import decode_cursor
 from servicekit.problems import invalid
@@ -142,15 +143,11 @@ def cursor_id(cursor: str | None) -> uuid.UUID | None:
 
 # Answers. The routes build their JSON in `kinerja.views`; these models declare it in the
 # OpenAPI (the portal's types are generated from it) and the fuzz tests check every answer
-# against them. `extra="forbid"` makes an undeclared key a failed check, not a silent gap.
+# against them (an undeclared key fails: `servicekit.answers.Answer`).
 # The JSONB parts (indicators, self-assessment, rating, objection) are kept as stored.
 
 
-class View(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class RhkView(View):
+class RhkView(Answer):
     id: uuid.UUID
     kind: RhkKind
     title: str
@@ -158,7 +155,7 @@ class RhkView(View):
     supervisor_rhk_id: uuid.UUID | None
 
 
-class SkpView(View):
+class SkpView(Answer):
     id: uuid.UUID
     nip: str
     year: int
@@ -169,7 +166,7 @@ class SkpView(View):
     unit_code: str | None
     rater_nip: str | None
     approver_nip: str | None
-    approved_at: datetime | None
+    approved_at: Timestamp | None
     return_note: str | None
     supersedes_id: uuid.UUID | None
     closed_on: date | None
@@ -178,7 +175,7 @@ class SkpView(View):
     rhk: list[RhkView]
 
 
-class PeriodView(View):
+class PeriodView(Answer):
     kind: PeriodKind
     year: int
     number: int | None
@@ -186,7 +183,12 @@ class PeriodView(View):
     end: date
 
 
-class AppraisalView(View):
+class DistributionWarning(Answer):
+    code: str
+    message: str
+
+
+class AppraisalView(Answer):
     """An appraisal; finalising one also answers with the unit's `distribution_warnings`."""
 
     id: uuid.UUID
@@ -196,21 +198,21 @@ class AppraisalView(View):
     status: str
     unit_code: str | None
     self_assessment: dict[str, Any] | None
-    submitted_at: datetime | None
+    submitted_at: Timestamp | None
     rater_nip: str | None
     rating: dict[str, Any] | None
     rating_hasil_kerja: Rating | None
     rating_perilaku_kerja: Rating | None
     predikat: str | None
     predikat_label: str | None
-    finalized_at: datetime | None
+    finalized_at: Timestamp | None
     revision: int
     objection: dict[str, Any] | None
     version: int
-    distribution_warnings: list[dict[str, Any]] | None = None
+    distribution_warnings: list[DistributionWarning] | None = None
 
 
-class FeedbackView(View):
+class FeedbackView(Answer):
     id: uuid.UUID
     nip: str
     giver_nip: str
@@ -219,12 +221,40 @@ class FeedbackView(View):
     value: CoreValue | None
     text: str
     reply: str | None
-    replied_at: datetime | None
-    created_at: datetime | None
+    replied_at: Timestamp | None
+    created_at: Timestamp | None
     version: int
 
 
-class OrganisationPredikatView(View):
+class OrganisationPredikatView(Answer):
     unit_code: str
     year: int
     predikat: str
+
+
+class SkpPage(Answer):
+    items: list[SkpView]
+    next_cursor: str | None
+
+
+class AppraisalPage(Answer):
+    items: list[AppraisalView]
+    next_cursor: str | None
+
+
+class FeedbackPage(Answer):
+    items: list[FeedbackView]
+    next_cursor: str | None
+
+
+class Distribution(Answer):
+    """Annual predikat counts of an organisation against its organisation predikat, with the
+    citizens' signals on the unit by month as context (as aspirasi computed them)."""
+
+    unit_code: str | None
+    year: int
+    organisation_predikat: str | None
+    unit_signals: list[dict[str, Any]]
+    counts: dict[str, int]
+    labels: dict[str, str]
+    warnings: list[DistributionWarning]

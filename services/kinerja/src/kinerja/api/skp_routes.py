@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from kinerja import access, skps, store
-from kinerja.api.schemas import ReturnNote, SkpCreate, SkpUpdate, SkpView, cursor_id
+from kinerja.api.schemas import ReturnNote, SkpCreate, SkpPage, SkpUpdate, SkpView, cursor_id
 from kinerja.domain.skp import SkpStatus
 from kinerja.models import Skp
 from kinerja.views import skp_view
@@ -55,7 +55,7 @@ async def create_skp(
     )
 
 
-@router.get("/skp")
+@router.get("/skp", response_model=SkpPage, response_model_exclude_unset=True)
 async def list_skp(
     who: CurrentIdentity,
     runtime: Runtime,

@@ -21,6 +21,7 @@ from pegawai.api.schemas import (
     PenaltyRequest,
     PenaltyView,
     PositionChange,
+    PromotionEligibility,
     PromotionRequest,
     RetirementRequest,
     SupervisorChange,
@@ -173,7 +174,11 @@ async def add_penalty(
     )
 
 
-@router.get("/employees/{nip}/promotion-eligibility")
+@router.get(
+    "/employees/{nip}/promotion-eligibility",
+    response_model=PromotionEligibility,
+    response_model_exclude_unset=True,
+)
 async def promotion_eligibility(
     nip: str, who: CurrentIdentity, runtime: Runtime, period: BusinessDate | None = None
 ) -> dict[str, Any]:

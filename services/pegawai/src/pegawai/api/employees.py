@@ -20,7 +20,13 @@ from sqlalchemy import or_, select
 from sqlmodel import col
 
 from pegawai import access, registration, store
-from pegawai.api.schemas import EmployeeCreate, EmployeePatch, EmployeeView
+from pegawai.api.schemas import (
+    EmployeeCreate,
+    EmployeeHistoryView,
+    EmployeePage,
+    EmployeePatch,
+    EmployeeView,
+)
 from pegawai.changes import load_for_change
 from pegawai.domain.golongan import pangkat_of
 from pegawai.models import Employee, EmployeeHistory, Unit
@@ -64,7 +70,7 @@ async def register_employee(
     )
 
 
-@router.get("/employees")
+@router.get("/employees", response_model=EmployeePage, response_model_exclude_unset=True)
 async def search_employees(
     who: CurrentIdentity,
     runtime: Runtime,
@@ -177,7 +183,11 @@ async def update_employee(
     return await run_command(runtime, who, request, body=body, key=None, action=action)
 
 
-@router.get("/employees/{nip}/history")
+@router.get(
+    "/employees/{nip}/history",
+    response_model=EmployeeHistoryView,
+    response_model_exclude_unset=True,
+)
 async def employee_history(nip: str, who: CurrentIdentity, runtime: Runtime) -> dict[str, Any]:
     """Every recorded change of golongan, position, unit, supervisor and status, by TMT."""
     async with runtime.db.read_session() as session:

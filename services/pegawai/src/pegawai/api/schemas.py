@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from asn_schemas.golongan import GolonganPns, GolonganPppk
 from asn_schemas.pegawai import (
@@ -18,6 +18,7 @@ from asn_schemas.pegawai import (
     UnitKind,
 )
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from servicekit.answers import Answer, Timestamp
 from servicekit.dates import BusinessDate, HistoricDate
 
 from pegawai.domain.golongan import Education
@@ -195,27 +196,23 @@ class PenaltyRequest(Body):
 
 # Answers. The routes build their JSON from `pegawai.views`; these models only declare it in
 # the OpenAPI (the portal's types are generated from that), and the fuzz tests check every
-# answer against them. `extra="forbid"` makes an undeclared key a failed check, not a silent gap.
+# answer against them (an undeclared key fails: `servicekit.answers.Answer`).
 
 
-class View(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class PositionView(View):
+class PositionView(Answer):
     code: str | None
     name: str
     kind: PositionKind
     level: PositionLevel | None
 
 
-class NipWarning(View):
+class NipWarning(Answer):
     code: str
     field: str
     message: str
 
 
-class EmployeeView(View):
+class EmployeeView(Answer):
     """An employee; `phone` and `address` only for BKPSDM and the employee. With `as_of`,
     the effective-dated fields are those of that date, `as_of` is set and `version` absent."""
 
@@ -250,7 +247,7 @@ class EmployeeView(View):
     as_of: date | None = None
 
 
-class PenaltyView(View):
+class PenaltyView(Answer):
     id: int
     nip: str
     level: Literal["ringan", "sedang", "berat"]
@@ -259,7 +256,7 @@ class PenaltyView(View):
     decree_number: str | None
 
 
-class UnitView(View):
+class UnitView(Answer):
     unit_id: str
     code: str
     name: str
@@ -278,3 +275,110 @@ class UnitDetail(UnitView):
 
     ancestors: list[str]
     children: list[str]
+
+
+class EmployeePage(Answer):
+    items: list[EmployeeView]
+    next_cursor: str | None
+
+
+class HistoryEntry(Answer):
+    field: str
+    value: Any
+    tmt: date
+    event_type: str
+    actor: str | None
+    note: str | None
+    recorded_at: Timestamp | None
+
+
+class EmployeeHistoryView(Answer):
+    nip: str
+    items: list[HistoryEntry]
+
+
+class Reason(Answer):
+    code: str
+    message: str
+
+
+class PromotionEligibility(Answer):
+    nip: str
+    period: date
+    eligible: bool
+    reasons: list[Reason]
+
+
+class UnitNode(UnitView):
+    """A unit; in the tree (not with `flat=true`) with its child units nested."""
+
+    children: list[UnitNode] | None = None
+
+
+class UnitList(Answer):
+    items: list[UnitNode]
+
+
+class DukEntry(Answer):
+    rank: int
+    nip: str
+    name: str
+    golongan: str
+    pangkat: str
+    tmt_golongan: date
+    position: dict[str, Any] | None
+    unit_code: str | None
+    tmt_cpns: date
+    leadership_training: date | None
+    education: Education
+    birth_date: date
+
+
+class Duk(Answer):
+    as_of: date
+    unit: str | None
+    total: int
+    items: list[DukEntry]
+
+
+class PromotionCandidate(Answer):
+    """Eligible at the period, or (in `not_yet`) near it, with the `reasons` it is not yet."""
+
+    nip: str
+    name: str
+    unit_code: str
+    golongan: str
+    tmt_golongan: date
+    eligible_from: date
+    reasons: list[Reason] | None = None
+
+
+class PromotionCandidates(Answer):
+    period: date
+    unit: str | None
+    eligible: list[PromotionCandidate]
+    not_yet: list[PromotionCandidate]
+
+
+class RetirementPosition(Answer):
+    name: str
+    kind: PositionKind
+    level: PositionLevel | None
+
+
+class RetirementDue(Answer):
+    nip: str
+    name: str
+    unit_code: str
+    position: RetirementPosition
+    birth_date: date
+    retirement_date: date
+    overdue: bool
+
+
+class Retirements(Answer):
+    model_config = ConfigDict(populate_by_name=True)
+
+    from_: date = Field(alias="from")
+    until: date
+    items: list[RetirementDue]

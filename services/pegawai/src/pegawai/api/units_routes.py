@@ -16,7 +16,7 @@ from sqlmodel import col
 
 from pegawai import organisation, store
 from pegawai.access import require_bkpsdm
-from pegawai.api.schemas import UnitCreate, UnitDetail, UnitPatch, UnitView
+from pegawai.api.schemas import UnitCreate, UnitDetail, UnitList, UnitPatch, UnitView
 from pegawai.models import Unit
 from pegawai.views import unit_view
 
@@ -74,7 +74,7 @@ async def _all_units(runtime: Runtime) -> list[Unit]:
         return list((await session.execute(select(Unit).order_by(col(Unit.code)))).scalars())
 
 
-@router.get("/units")
+@router.get("/units", response_model=UnitList, response_model_exclude_unset=True)
 async def list_units(
     who: CurrentIdentity, runtime: Runtime, flat: bool = False, active: bool | None = None
 ) -> dict[str, Any]:

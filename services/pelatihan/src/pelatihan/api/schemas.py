@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Any, Literal, Self
 
 from asn_schemas.pelatihan import ProgramKind
 from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from servicekit.answers import Answer, Timestamp
 from servicekit.pagination import decode_cursor
 from servicekit.problems import invalid
 
@@ -136,14 +137,10 @@ def cursor_id(cursor: str | None) -> uuid.UUID | None:
 
 # Answers. The routes build their JSON in `pelatihan.views`; these models declare it in the
 # OpenAPI (the portal's types are generated from it) and the fuzz tests check every answer
-# against them. `extra="forbid"` makes an undeclared key a failed check, not a silent gap.
+# against them (an undeclared key fails: `servicekit.answers.Answer`).
 
 
-class View(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class InstitutionView(View):
+class InstitutionView(Answer):
     id: uuid.UUID
     name: str
     kind: str
@@ -153,7 +150,7 @@ class InstitutionView(View):
     version: int
 
 
-class ProgramView(View):
+class ProgramView(Answer):
     """A program; read alone it also says how many `candidates` are in its ranking."""
 
     id: uuid.UUID
@@ -176,18 +173,18 @@ class ProgramView(View):
     candidates: int | None = None
 
 
-class StandingView(View):
+class StandingView(Answer):
     position: int
     within_quota: bool
     score: int
 
 
-class BudgetLine(View):
+class BudgetLine(Answer):
     unit_code: str | None
     year: int | None
 
 
-class EnrollmentView(View):
+class EnrollmentView(Answer):
     """An enrolment; requested, decided or read alone it carries its `standing` in the
     program's ranking while it waits for a seat (null once it no longer does)."""
 
@@ -197,7 +194,7 @@ class EnrollmentView(View):
     unit_code: str | None
     origin: str | None
     requested_by: str | None
-    requested_at: datetime | None
+    requested_at: Timestamp | None
     status: str
     approver_nip: str | None
     decisions: list[dict[str, Any]]
@@ -206,12 +203,12 @@ class EnrollmentView(View):
     budget: BudgetLine
     certificate_number: str | None
     outcome_reason: str | None
-    finished_at: datetime | None
+    finished_at: Timestamp | None
     version: int
     standing: StandingView | None = None
 
 
-class LearningRecordView(View):
+class LearningRecordView(Answer):
     id: uuid.UUID
     nip: str
     kind: str
@@ -226,12 +223,12 @@ class LearningRecordView(View):
     status: str
     verifier_nip: str | None
     verified_by: str | None
-    verified_at: datetime | None
+    verified_at: Timestamp | None
     note: str | None
     version: int
 
 
-class BudgetView(View):
+class BudgetView(Answer):
     unit_code: str
     year: int
     allocated: int

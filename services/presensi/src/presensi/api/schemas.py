@@ -10,6 +10,7 @@ from asn_schemas.base import Nip
 from asn_schemas.presensi import HolidayKind, LeaveType
 from fastapi import Request
 from pydantic import BaseModel, ConfigDict, Field
+from servicekit.answers import Answer, Timestamp
 from servicekit.dates import BusinessDate
 
 
@@ -84,14 +85,10 @@ async def now(request: Request) -> dt.datetime:
 
 # Answers. The routes build their JSON in the command modules' `view` functions; these models
 # declare it in the OpenAPI (the portal's types are generated from it) and the fuzz tests check
-# every answer against them. `extra="forbid"` makes an undeclared key a failed check.
+# every answer against them (an undeclared key fails: `servicekit.answers.Answer`).
 
 
-class View(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class LeaveRequestView(View):
+class LeaveRequestView(Answer):
     """A leave request; `reason` and `certificate_ref` only for the requester, the approver
     and BKPSDM."""
 
@@ -113,14 +110,14 @@ class LeaveRequestView(View):
     certificate_ref: str | None = None
 
 
-class HolidayView(View):
+class HolidayView(Answer):
     id: uuid.UUID
     date: dt.date
     name: str
     kind: str
 
 
-class ScheduleRowView(View):
+class ScheduleRowView(Answer):
     id: uuid.UUID
     unit_code: str
     kind: str
@@ -129,25 +126,25 @@ class ScheduleRowView(View):
     days: dict[str, Any]
 
 
-class CorrectionView(View):
+class CorrectionView(Answer):
     id: uuid.UUID
     nip: str
     unit_code: str | None
     date: dt.date
     kind: str
-    check_in_at: dt.datetime | None
-    check_out_at: dt.datetime | None
+    check_in_at: Timestamp | None
+    check_out_at: Timestamp | None
     reason: str
     evidence_ref: str | None
     status: str
     approver_nip: str | None
     decided_by: str | None
-    decided_at: dt.datetime | None
+    decided_at: Timestamp | None
     decision_note: str | None
     version: int
 
 
-class FlexibleWorkView(View):
+class FlexibleWorkView(Answer):
     id: uuid.UUID
     nip: str
     unit_code: str | None
@@ -157,6 +154,6 @@ class FlexibleWorkView(View):
     status: str
     approver_nip: str | None
     decided_by: str | None
-    decided_at: dt.datetime | None
+    decided_at: Timestamp | None
     decision_note: str | None
     version: int
