@@ -84,31 +84,6 @@ STILL_FREE_FORM: dict[str, frozenset[str]] = {
             "GET /training-needs",
         }
     ),
-    "presensi": frozenset(
-        {
-            "GET /attendance",
-            "GET /attendance-corrections",
-            "GET /attendance/recap",
-            "GET /flexible-work",
-            "GET /holidays",
-            "GET /leave-balances/{nip}",
-            "GET /leave-requests",
-            "GET /rosters/{unit_code}/{month}",
-            "GET /schedules/{unit_code}",
-            "GET /shift-types",
-            "PATCH /rosters/{unit_code}/{day}/{nip}",
-            "POST /attendance/check-in",
-            "POST /attendance/check-out",
-            "POST /attendance/days/{day}/close",
-            "POST /attendance/official-travel",
-            "POST /devices",
-            "POST /devices/{serial}/punches",
-            "POST /rosters/{unit_code}/{month}/publish",
-            "POST /shift-types",
-            "PUT /rosters/{unit_code}/{month}",
-            "PUT /shift-types/{shift_id}",
-        }
-    ),
 }
 
 

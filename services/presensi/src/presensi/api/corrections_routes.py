@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from presensi import access, corrections, store
-from presensi.api.schemas import Body, CorrectionView, now
+from presensi.api.schemas import Body, CorrectionPage, CorrectionView, now
 from presensi.domain.correction_rules import CorrectionKind
 from presensi.settings import PresensiSettings
 from presensi.shift_tables import AttendanceCorrection
@@ -72,7 +72,9 @@ async def create_correction(
     )  # fmt: skip
 
 
-@router.get("/attendance-corrections")
+@router.get(
+    "/attendance-corrections", response_model=CorrectionPage, response_model_exclude_unset=True
+)
 async def list_corrections(
     who: CurrentIdentity,
     runtime: Runtime,

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from presensi import access, flexible_work, store
-from presensi.api.schemas import Body, FlexibleWorkView, now
+from presensi.api.schemas import Body, FlexibleWorkPage, FlexibleWorkView, now
 from presensi.shift_tables import FlexibleWork
 
 router = APIRouter(tags=["flexible-work"])
@@ -62,7 +62,7 @@ async def create_flexible_work(
     )  # fmt: skip
 
 
-@router.get("/flexible-work")
+@router.get("/flexible-work", response_model=FlexibleWorkPage, response_model_exclude_unset=True)
 async def list_flexible_work(
     who: CurrentIdentity,
     runtime: Runtime,

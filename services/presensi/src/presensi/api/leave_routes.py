@@ -18,7 +18,14 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from presensi import access, leave_requests, store
-from presensi.api.schemas import DecisionBody, LeaveRequestBody, LeaveRequestView, now
+from presensi.api.schemas import (
+    DecisionBody,
+    LeaveBalances,
+    LeaveRequestBody,
+    LeaveRequestPage,
+    LeaveRequestView,
+    now,
+)
 from presensi.domain.calendar import business_date
 from presensi.models import LeaveRequest
 
@@ -53,7 +60,7 @@ async def create_request(
     )
 
 
-@router.get("/leave-requests")
+@router.get("/leave-requests", response_model=LeaveRequestPage, response_model_exclude_unset=True)
 async def list_requests(
     who: CurrentIdentity,
     runtime: Runtime,
@@ -152,7 +159,9 @@ async def cancel(
     return await run_command(runtime, who, request, body=None, key=idempotency_key, action=action)
 
 
-@router.get("/leave-balances/{nip}")
+@router.get(
+    "/leave-balances/{nip}", response_model=LeaveBalances, response_model_exclude_unset=True
+)
 async def balances(
     nip: str,
     who: CurrentIdentity,
