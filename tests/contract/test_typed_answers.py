@@ -70,20 +70,6 @@ STILL_FREE_FORM: dict[str, frozenset[str]] = {
             "POST /auth/dev-token",
         }
     ),
-    "pelatihan": frozenset(
-        {
-            "GET /enrollments",
-            "GET /institutions",
-            "GET /jp",
-            "GET /jp/{nip}",
-            "GET /learning-records",
-            "GET /programs",
-            "GET /programs/{program_id}/ranking",
-            "GET /recommendations/{nip}",
-            "GET /training-budgets/{unit_code}/{year}",
-            "GET /training-needs",
-        }
-    ),
 }
 
 

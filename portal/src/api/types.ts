@@ -111,8 +111,7 @@ export interface Dashboard {
 }
 
 // pelatihan (services/pelatihan/src/pelatihan/views.py and reports.py).
-/** A program; among recommendations it also says whether it `meets` an open need. */
-export type Program = Schemas["ProgramView"] & { meets?: boolean };
+export type Program = Schemas["ProgramView"];
 
 export type Enrollment = Schemas["EnrollmentView"];
 

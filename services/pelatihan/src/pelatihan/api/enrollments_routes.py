@@ -23,6 +23,7 @@ from pelatihan.api.schemas import (
     CompletionIn,
     DecisionIn,
     EnrollmentIn,
+    EnrollmentPage,
     EnrollmentView,
     NipStr,
     cursor_id,
@@ -81,7 +82,7 @@ async def request_enrollment(
     )
 
 
-@router.get("/enrollments")
+@router.get("/enrollments", response_model=EnrollmentPage, response_model_exclude_unset=True)
 async def list_enrollments(
     who: CurrentIdentity,
     runtime: Runtime,

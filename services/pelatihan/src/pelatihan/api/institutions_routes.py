@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from pelatihan import institutions
-from pelatihan.api.schemas import InstitutionIn, InstitutionView
+from pelatihan.api.schemas import InstitutionIn, InstitutionList, InstitutionView
 from pelatihan.models import Institution
 from pelatihan.views import institution_view
 
@@ -48,7 +48,7 @@ async def create_institution(
     )
 
 
-@router.get("/institutions")
+@router.get("/institutions", response_model=InstitutionList, response_model_exclude_unset=True)
 async def list_institutions(who: CurrentIdentity, runtime: Runtime) -> dict[str, Any]:
     """Every institution, by name."""
     async with runtime.db.read_session() as session:

@@ -16,7 +16,14 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from pelatihan import access, learning
-from pelatihan.api.schemas import LearningRecordIn, LearningRecordView, NipStr, VerifyIn, cursor_id
+from pelatihan.api.schemas import (
+    LearningRecordIn,
+    LearningRecordPage,
+    LearningRecordView,
+    NipStr,
+    VerifyIn,
+    cursor_id,
+)
 from pelatihan.models import LearningRecord
 from pelatihan.views import learning_record_view
 
@@ -49,7 +56,9 @@ async def submit_learning_record(
     )
 
 
-@router.get("/learning-records")
+@router.get(
+    "/learning-records", response_model=LearningRecordPage, response_model_exclude_unset=True
+)
 async def list_learning_records(
     who: CurrentIdentity,
     runtime: Runtime,

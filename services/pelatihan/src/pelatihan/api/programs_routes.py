@@ -19,7 +19,14 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from pelatihan import access, programs, selection
-from pelatihan.api.schemas import CancelIn, ProgramIn, ProgramView, cursor_id
+from pelatihan.api.schemas import (
+    CancelIn,
+    ProgramIn,
+    ProgramPage,
+    ProgramRanking,
+    ProgramView,
+    cursor_id,
+)
 from pelatihan.domain.programs_rules import Action, ProgramStatus
 from pelatihan.domain.ranking import CRITERIA
 from pelatihan.models import Employee, Program
@@ -54,7 +61,7 @@ async def create_program(
     )
 
 
-@router.get("/programs")
+@router.get("/programs", response_model=ProgramPage, response_model_exclude_unset=True)
 async def list_programs(
     who: CurrentIdentity,
     runtime: Runtime,
@@ -155,7 +162,11 @@ async def cancel_program(
     return await run_command(runtime, who, request, body=body, key=idempotency_key, action=run)
 
 
-@router.get("/programs/{program_id}/ranking")
+@router.get(
+    "/programs/{program_id}/ranking",
+    response_model=ProgramRanking,
+    response_model_exclude_unset=True,
+)
 async def program_ranking(
     program_id: uuid.UUID, who: CurrentIdentity, runtime: Runtime
 ) -> dict[str, Any]:

@@ -236,3 +236,127 @@ class BudgetView(Answer):
     spent: int
     remaining: int
     version: int
+
+
+class ProgramPage(Answer):
+    items: list[ProgramView]
+    next_cursor: str | None
+
+
+class EnrollmentPage(Answer):
+    items: list[EnrollmentView]
+    next_cursor: str | None
+
+
+class LearningRecordPage(Answer):
+    items: list[LearningRecordView]
+    next_cursor: str | None
+
+
+class InstitutionList(Answer):
+    items: list[InstitutionView]
+
+
+class NeedView(Answer):
+    id: uuid.UUID
+    nip: str
+    unit_code: str | None
+    year: int
+    predikat: str | None
+    competency: str
+    appraisal_id: uuid.UUID
+    open: bool
+    identified_at: Timestamp | None
+
+
+class NeedList(Answer):
+    items: list[NeedView]
+
+
+class CreditView(Answer):
+    id: uuid.UUID
+    source: str
+    title: str
+    kind: str
+    klasikal: bool
+    jp: int
+    start: date
+    end: date
+    institution: str | None
+    certificate_number: str | None
+
+
+class PersonJp(Answer):
+    """A person's JP in a year against the target, with the credits and every certificate."""
+
+    nip: str
+    year: int
+    target: int
+    jp: int
+    klasikal: int
+    non_klasikal: int
+    shortfall: int
+    compliant: bool
+    flagged: bool
+    credits: list[CreditView]
+    certificates: list[CreditView]
+
+
+class BelowTarget(Answer):
+    nip: str
+    jp: int
+    shortfall: int
+    flagged: bool
+
+
+class UnitJp(Answer):
+    """A unit's compliance: the share of its staff at the target, and those below it."""
+
+    unit_code: str
+    year: int
+    target: int
+    staff: int
+    compliant: int
+    compliance: float
+    below: list[BelowTarget]
+
+
+class RecommendedProgram(ProgramView):
+    """A program, with the open needs (competencies) it `meets`."""
+
+    meets: list[str]
+
+
+class Recommendations(Answer):
+    nip: str
+    needs: list[str]
+    programs: list[RecommendedProgram]
+    note: str
+
+
+class ScoreView(Answer):
+    total: int
+    jp_shortfall: int
+    training_need: int
+    years_since_training: int
+
+
+class RankedCandidate(Answer):
+    """A place in the ranking; who it is (enrolment, NIP, name) only for those who may see."""
+
+    position: int
+    within_quota: bool
+    status: str
+    score: ScoreView
+    enrollment_id: uuid.UUID | None
+    nip: str | None
+    name: str | None
+    unit_code: str | None
+    mine: bool
+
+
+class ProgramRanking(Answer):
+    program_id: uuid.UUID
+    quota: int
+    criteria: dict[str, str]
+    items: list[RankedCandidate]
