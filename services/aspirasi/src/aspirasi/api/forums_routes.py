@@ -16,7 +16,7 @@ from sqlmodel import col
 
 from aspirasi import access, board, forums
 from aspirasi.api.deps import Now
-from aspirasi.api.schemas import ForumFollowUpIn, ForumIn, ForumView, MinutesIn
+from aspirasi.api.schemas import ForumFollowUpIn, ForumIn, ForumList, ForumView, MinutesIn
 from aspirasi.models import Forum
 from aspirasi.views import forum_view
 
@@ -53,7 +53,7 @@ async def create_forum(
     )
 
 
-@router.get("/forums")
+@router.get("/forums", response_model=ForumList, response_model_exclude_unset=True)
 async def list_forums(
     who: CurrentIdentity,
     runtime: Runtime,

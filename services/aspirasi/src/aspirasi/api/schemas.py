@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Annotated, Any, Self
+from typing import Annotated, Any, Literal, Self
 
 from asn_schemas.aspirasi import Privacy, SubmissionKind
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
@@ -220,3 +220,107 @@ class ForumView(Answer):
     minutes: str | None
     follow_ups: list[ForumFollowUpView]
     version: int
+
+
+class SubmissionPage(Answer):
+    items: list[SubmissionView]
+    next_cursor: str | None
+
+
+class ForumList(Answer):
+    items: list[ForumView]
+
+
+class UnitFiguresView(Answer):
+    """A unit's month in figures (`aspirasi.domain.figures.UnitFigures`); ratios are 0–1."""
+
+    received: int
+    resolved: int
+    median_days_to_follow_up: float | None = None
+    median_days_to_resolution: float | None = None
+    sla_compliance: float | None = None
+    reopen_rate: float | None = None
+    average_rating: float | None = None
+
+
+class SignalView(UnitFiguresView):
+    unit_code: str
+    month: str
+    computed_at: Timestamp
+
+
+class SignalList(Answer):
+    items: list[SignalView]
+
+
+class Receipt(Answer):
+    """A received submission: its code and the secret to follow it, shown this once."""
+
+    code: str
+    secret: str
+    status: str
+    privacy: Privacy
+    received_at: Timestamp
+    note: str
+
+
+class CitizenStep(Answer):
+    at: Timestamp | None
+    action: str
+    by: Literal["warga", "petugas"]
+    note: str | None
+
+
+class CitizenTicket(Answer):
+    """The ticket as its reporter follows it: no staff names, no internal notes."""
+
+    code: str
+    kind: SubmissionKind
+    privacy: Privacy
+    status: str
+    title: str | None
+    text: str | None
+    unit_code: str | None
+    unit_name: str | None
+    answer: str | None
+    rating: int | None
+    reopen_count: int
+    received_at: Timestamp | None
+    answered_at: Timestamp | None
+    closed_at: Timestamp | None
+    close_outcome: str | None
+    history: list[CitizenStep]
+
+
+class BoardUnit(UnitFiguresView):
+    unit_code: str
+    unit_name: str | None
+
+
+class BoardItem(Answer):
+    """A publik or anonim ticket on the board: no reporter, no contact, no location."""
+
+    code: str
+    kind: SubmissionKind
+    title: str | None
+    text: str | None
+    unit_code: str | None
+    unit_name: str | None
+    status: str
+    received_at: Timestamp | None
+    answered_at: Timestamp | None
+    closed_at: Timestamp | None
+    answer: str | None
+
+
+class BoardPeriod(Answer):
+    start: dt.date
+    end_exclusive: dt.date
+
+
+class Board(Answer):
+    month: str
+    units: list[BoardUnit]
+    items: list[BoardItem]
+    next_cursor: str | None
+    period: BoardPeriod

@@ -22,7 +22,16 @@ from sqlmodel import col
 
 from aspirasi import access, handling, store
 from aspirasi.api.deps import Now
-from aspirasi.api.schemas import ReasonIn, ReferIn, RouteIn, SubmissionView, VerifyIn, WordsIn
+from aspirasi.api.schemas import (
+    ReasonIn,
+    ReferIn,
+    RouteIn,
+    SignalList,
+    SubmissionPage,
+    SubmissionView,
+    VerifyIn,
+    WordsIn,
+)
 from aspirasi.models import Submission, UnitSignal
 from aspirasi.views import staff_view
 
@@ -41,7 +50,7 @@ async def _detail(uow_or_session: Any, who: Identity, sub: Submission) -> dict[s
     )
 
 
-@router.get("/submissions")
+@router.get("/submissions", response_model=SubmissionPage, response_model_exclude_unset=True)
 async def list_submissions(
     who: CurrentIdentity,
     runtime: Runtime,
@@ -314,7 +323,7 @@ async def send_back(
     )
 
 
-@router.get("/signals")
+@router.get("/signals", response_model=SignalList, response_model_exclude_unset=True)
 async def list_signals(
     who: CurrentIdentity,
     runtime: Runtime,
