@@ -143,9 +143,11 @@ class ForumFollowUpIn(_Body):
     due_on: dt.date
 
 
-# Answers. The routes build their JSON in `aspirasi.views`; these models declare it in the
-# OpenAPI (the portal's types are generated from it) and the fuzz tests check every answer
-# against them (an undeclared key fails: `servicekit.answers.Answer`).
+# Answers: what each route returns, declared for the OpenAPI (the portal's types are
+# generated from it). Routes that answer a Response (ETag, Location) only declare them;
+# routes that answer a dict are validated through them. The fuzz tests and every
+# integration test (`servicekit.testing.answers_as_declared`) hold the answers to them, and
+# an undeclared key fails (`servicekit.answers.Answer`).
 
 
 class StepView(Answer):

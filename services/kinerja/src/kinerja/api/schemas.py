@@ -141,9 +141,11 @@ def cursor_id(cursor: str | None) -> uuid.UUID | None:
         raise invalid("invalid_cursor", "Cursor tidak dikenali.", field="cursor") from exc
 
 
-# Answers. The routes build their JSON in `kinerja.views`; these models declare it in the
-# OpenAPI (the portal's types are generated from it) and the fuzz tests check every answer
-# against them (an undeclared key fails: `servicekit.answers.Answer`).
+# Answers: what each route returns, declared for the OpenAPI (the portal's types are
+# generated from it). Routes that answer a Response (ETag, Location) only declare them;
+# routes that answer a dict are validated through them. The fuzz tests and every
+# integration test (`servicekit.testing.answers_as_declared`) hold the answers to them, and
+# an undeclared key fails (`servicekit.answers.Answer`).
 # The JSONB parts (indicators, self-assessment, rating, objection) are kept as stored.
 
 

@@ -194,9 +194,11 @@ class PenaltyRequest(Body):
         return self
 
 
-# Answers. The routes build their JSON from `pegawai.views`; these models only declare it in
-# the OpenAPI (the portal's types are generated from that), and the fuzz tests check every
-# answer against them (an undeclared key fails: `servicekit.answers.Answer`).
+# Answers: what each route returns, declared for the OpenAPI (the portal's types are
+# generated from it). Routes that answer a Response (ETag, Location) only declare them;
+# routes that answer a dict are validated through them. The fuzz tests and every
+# integration test (`servicekit.testing.answers_as_declared`) hold the answers to them, and
+# an undeclared key fails (`servicekit.answers.Answer`).
 
 
 class PositionView(Answer):
