@@ -67,12 +67,8 @@ export interface Punch {
   distance_m: number | null;
 }
 
-export interface Balance {
-  year: number;
-  balance: number;
-  reserved: number;
-  available: number;
-}
+/** presensi's leave balances of a person (this year's, reserved, available, every year). */
+export type Balance = Schemas["LeaveBalances"];
 
 /** presensi's leave request, as declared in the OpenAPI. */
 export type LeaveRequest = Schemas["LeaveRequestView"];
@@ -117,12 +113,4 @@ export type Enrollment = Schemas["EnrollmentView"];
 
 export type LearningRecord = Schemas["LearningRecordView"];
 
-export interface JpYear {
-  year: number;
-  target: number;
-  jp: number;
-  klasikal: number;
-  non_klasikal: number;
-  shortfall: number;
-  compliant: boolean;
-}
+export type JpYear = Schemas["PersonJp"];
