@@ -289,8 +289,8 @@ class HistoryEntry(Answer):
     value: Any
     tmt: date
     event_type: str
-    actor: str | None
-    note: str | None
+    actor: str
+    note: dict[str, Any] | None  # as recorded with the change, e.g. {"reason": "bup"}
     recorded_at: Timestamp | None
 
 
