@@ -1,7 +1,9 @@
+// The shapes the pages read. Answers the services declare come from the generated schema
+// (`Schemas[...]`); the gateway's own views and the answers still free-form (see
+// tests/contract/test_typed_answers.py) follow gateway/src/gateway/api/reads.py and the views.
 import type { ProfileKinerja } from "./kinerja";
+import type { Schemas } from "./routes";
 
-// The shapes the pages read. The gateway's views answer free-form JSON today (no response
-// model), so these follow gateway/src/gateway/api/reads.py and presensi's views.
 export interface Freshness {
   stale: boolean;
   reasons: string[];
@@ -67,22 +69,11 @@ export interface Punch {
   distance_m: number | null;
 }
 
-export interface Balance {
-  year: number;
-  balance: number;
-  reserved: number;
-  available: number;
-}
+/** presensi's leave balances of a person (this year's, reserved, available, every year). */
+export type Balance = Schemas["LeaveBalances"];
 
-export interface LeaveRequest {
-  id: string;
-  nip: string;
-  leave_type: string;
-  start_date: string;
-  end_date: string;
-  working_days: number;
-  status: string;
-}
+/** presensi's leave request, as declared in the OpenAPI. */
+export type LeaveRequest = Schemas["LeaveRequestView"];
 
 export interface InboxItem {
   /** leave_request, skp, appraisal, enrollment, learning_record, attendance_correction,
@@ -124,44 +115,10 @@ export interface Dashboard {
 }
 
 // pelatihan (services/pelatihan/src/pelatihan/views.py and reports.py).
-export interface Program {
-  id: string;
-  title: string;
-  kind: string;
-  jp: number;
-  start: string;
-  end: string;
-  online: boolean;
-  place: string | null;
-  quota: number;
-  status: string;
-  meets?: boolean;
-}
+export type Program = Schemas["ProgramView"];
 
-export interface Enrollment {
-  id: string;
-  program_id: string;
-  status: string;
-  requested_at: string;
-}
+export type Enrollment = Schemas["EnrollmentView"];
 
-export interface LearningRecord {
-  id: string;
-  title: string;
-  kind: string;
-  provider: string | null;
-  jp: number;
-  start: string;
-  end: string;
-  status: string;
-}
+export type LearningRecord = Schemas["LearningRecordView"];
 
-export interface JpYear {
-  year: number;
-  target: number;
-  jp: number;
-  klasikal: number;
-  non_klasikal: number;
-  shortfall: number;
-  compliant: boolean;
-}
+export type JpYear = Schemas["PersonJp"];

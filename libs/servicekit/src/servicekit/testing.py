@@ -17,9 +17,13 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg
+import httpx
 import pytest
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.structs import ConsumerRecord
+from fastapi import FastAPI
+from fastapi.routing import APIRoute
+from pydantic import TypeAdapter
 from sqlmodel import SQLModel
 
 from servicekit.db import Database
@@ -192,3 +196,30 @@ async def read_topic_config(bootstrap: str, topic: str) -> dict[str, str | None]
 
     await eventually(described, timeout_s=30, what=f"the broker describing {topic}")
     return found
+
+
+def answers_as_declared(app: FastAPI) -> Callable[[httpx.Response], Awaitable[None]]:
+    """A response hook for a service's test client: every 2xx JSON answer must validate
+    against the response model its route declares (an undeclared key fails too, the answer
+    models forbid extras), so each integration test also proves the OpenAPI's declarations
+    true on the answers real flows produce, not only on what a fuzzer happens to reach."""
+    routes = [
+        (route, TypeAdapter(route.response_model))
+        for route in app.routes
+        if isinstance(route, APIRoute) and route.response_model is not None
+    ]
+
+    async def check(response: httpx.Response) -> None:
+        if not 200 <= response.status_code < 300:
+            return
+        if not response.headers.get("content-type", "").startswith("application/json"):
+            return
+        request = response.request
+        for route, model in routes:
+            if request.method in (route.methods or ()) and route.path_regex.match(request.url.path):
+                await response.aread()
+                # Raises pydantic's ValidationError naming the field: the test fails there.
+                model.validate_json(response.content)
+                return
+
+    return check

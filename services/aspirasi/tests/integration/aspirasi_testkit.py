@@ -20,7 +20,7 @@ from aspirasi import sla
 from aspirasi.main import create_app, migrate
 from aspirasi.settings import AspirasiSettings
 from servicekit.db import Database
-from servicekit.testing import eventually
+from servicekit.testing import answers_as_declared, eventually
 from servicekit.testing import read_topic_events as read_topic
 from sqlalchemy import text
 
@@ -205,6 +205,10 @@ async def running(settings: AspirasiSettings, token_for, clock: Clock) -> AsyncI
     app = create_app(settings, clock=clock)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 50000))
-        async with httpx.AsyncClient(transport=transport, base_url="http://aspirasi") as client:
+        async with httpx.AsyncClient(
+            transport=transport,
+            base_url="http://aspirasi",
+            event_hooks={"response": [answers_as_declared(app)]},
+        ) as client:
             runtime = app.state.runtime
             yield Service(client, runtime.db, settings, runtime, token_for, clock)

@@ -29,7 +29,7 @@ from asn_schemas.pegawai import (
 from kinerja.main import create_app, migrate
 from kinerja.settings import KinerjaSettings
 from servicekit.db import Database
-from servicekit.testing import eventually
+from servicekit.testing import answers_as_declared, eventually
 from servicekit.testing import read_topic_events as read_topic
 from sqlalchemy import text
 
@@ -288,7 +288,11 @@ async def running(settings: KinerjaSettings, token_for) -> AsyncIterator[Service
     app = create_app(settings)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://kinerja") as client:
+        async with httpx.AsyncClient(
+            transport=transport,
+            base_url="http://kinerja",
+            event_hooks={"response": [answers_as_declared(app)]},
+        ) as client:
             yield Service(
                 client, app.state.runtime.db, settings, settings.kafka_bootstrap, token_for
             )

@@ -11,6 +11,7 @@ import pytest
 from pegawai.main import create_app, migrate
 from pegawai.settings import PegawaiSettings
 from pegawai_testkit import HEAD, MID, OTHER, STAFF, Service, employee_body, unit_body
+from servicekit.testing import answers_as_declared
 
 
 @pytest.fixture
@@ -34,7 +35,11 @@ async def service(
     app = create_app(settings)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://pegawai") as client:
+        async with httpx.AsyncClient(
+            transport=transport,
+            base_url="http://pegawai",
+            event_hooks={"response": [answers_as_declared(app)]},
+        ) as client:
             yield Service(client, app.state.runtime.db, settings, kafka_bootstrap, token_for)
 
 

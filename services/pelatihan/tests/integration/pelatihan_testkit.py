@@ -38,7 +38,7 @@ from asn_schemas.pegawai import (
 from pelatihan.main import create_app, migrate
 from pelatihan.settings import PelatihanSettings
 from servicekit.db import Database
-from servicekit.testing import eventually
+from servicekit.testing import answers_as_declared, eventually
 from servicekit.testing import read_topic_events as read_topic
 from sqlalchemy import text
 
@@ -297,7 +297,11 @@ async def running(settings: PelatihanSettings, token_for) -> AsyncIterator[Servi
     app = create_app(settings)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://pelatihan") as client:
+        async with httpx.AsyncClient(
+            transport=transport,
+            base_url="http://pelatihan",
+            event_hooks={"response": [answers_as_declared(app)]},
+        ) as client:
             yield Service(
                 client, app.state.runtime.db, settings, settings.kafka_bootstrap, token_for
             )

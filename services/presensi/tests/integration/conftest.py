@@ -13,6 +13,7 @@ from asn_schemas.pegawai import EmployeeRegisteredV1, UnitCreatedV1
 from presensi.main import create_app, migrate
 from presensi.settings import PresensiSettings
 from presensi_testkit import HEAD, MID, OTHER, PPPK, STAFF, Clock, Service, snapshot, unit
+from servicekit.testing import answers_as_declared
 
 
 @pytest.fixture
@@ -36,7 +37,11 @@ async def service(
     app = create_app(settings, clock=clock)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://presensi") as client:
+        async with httpx.AsyncClient(
+            transport=transport,
+            base_url="http://presensi",
+            event_hooks={"response": [answers_as_declared(app)]},
+        ) as client:
             yield Service(client, app.state.runtime.db, settings, kafka_bootstrap, token_for, clock)
 
 

@@ -16,7 +16,7 @@ from sqlmodel import col
 
 from aspirasi import access, board, forums
 from aspirasi.api.deps import Now
-from aspirasi.api.schemas import ForumFollowUpIn, ForumIn, MinutesIn
+from aspirasi.api.schemas import ForumFollowUpIn, ForumIn, ForumList, ForumView, MinutesIn
 from aspirasi.models import Forum
 from aspirasi.views import forum_view
 
@@ -28,7 +28,7 @@ async def _view(uow: UnitOfWork, forum: Forum) -> Outcome:
     return forum_view(forum, items.get(forum.id, [])), forum.version
 
 
-@router.post("/forums", status_code=201)
+@router.post("/forums", status_code=201, response_model=ForumView)
 async def create_forum(
     body: ForumIn,
     who: CurrentIdentity,
@@ -53,7 +53,7 @@ async def create_forum(
     )
 
 
-@router.get("/forums")
+@router.get("/forums", response_model=ForumList, response_model_exclude_unset=True)
 async def list_forums(
     who: CurrentIdentity,
     runtime: Runtime,
@@ -71,7 +71,7 @@ async def list_forums(
     return {"items": [forum_view(f, items.get(f.id, [])) for f in rows]}
 
 
-@router.post("/forums/{forum_id}/minutes")
+@router.post("/forums/{forum_id}/minutes", response_model=ForumView)
 async def set_minutes(
     forum_id: uuid.UUID,
     body: MinutesIn,
@@ -89,7 +89,7 @@ async def set_minutes(
     return await run_command(runtime, who, request, body=body, key=None, action=action)
 
 
-@router.post("/forums/{forum_id}/follow-ups", status_code=201)
+@router.post("/forums/{forum_id}/follow-ups", status_code=201, response_model=ForumView)
 async def add_follow_up(
     forum_id: uuid.UUID,
     body: ForumFollowUpIn,

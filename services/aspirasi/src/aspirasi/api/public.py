@@ -16,7 +16,17 @@ from sqlmodel import col
 
 from aspirasi import board, intake, store, tracking
 from aspirasi.api.deps import Limiters, Now, PublicClient, SubmittingClient, check_secret_budget
-from aspirasi.api.schemas import ConfirmIn, MessageIn, RatingIn, ReopenIn, SubmissionIn
+from aspirasi.api.schemas import (
+    Board,
+    CitizenTicket,
+    ConfirmIn,
+    ForumList,
+    MessageIn,
+    RatingIn,
+    Receipt,
+    ReopenIn,
+    SubmissionIn,
+)
 from aspirasi.models import Forum, Submission
 from aspirasi.views import citizen_view, forum_view
 
@@ -28,7 +38,7 @@ Secret = Annotated[
 ]
 
 
-@router.post("/submissions", status_code=201)
+@router.post("/submissions", status_code=201, response_model=Receipt)
 async def submit(
     body: SubmissionIn,
     runtime: Runtime,
@@ -85,7 +95,7 @@ async def _opened(
         raise
 
 
-@router.get("/submissions/{code}")
+@router.get("/submissions/{code}", response_model=CitizenTicket, response_model_exclude_unset=True)
 async def follow(
     code: str,
     runtime: Runtime,
@@ -120,7 +130,7 @@ async def _citizen_step(
     return await run_command(runtime, CITIZEN, request, body=body, key=None, action=action)
 
 
-@router.post("/submissions/{code}/messages")
+@router.post("/submissions/{code}/messages", response_model=CitizenTicket)
 async def add_message(
     code: str,
     body: MessageIn,
@@ -142,7 +152,7 @@ async def add_message(
     )
 
 
-@router.post("/submissions/{code}/confirm")
+@router.post("/submissions/{code}/confirm", response_model=CitizenTicket)
 async def confirm(
     code: str,
     runtime: Runtime,
@@ -165,7 +175,7 @@ async def confirm(
     )
 
 
-@router.post("/submissions/{code}/reopen")
+@router.post("/submissions/{code}/reopen", response_model=CitizenTicket)
 async def reopen(
     code: str,
     body: ReopenIn,
@@ -187,7 +197,7 @@ async def reopen(
     )
 
 
-@router.post("/submissions/{code}/rating")
+@router.post("/submissions/{code}/rating", response_model=CitizenTicket)
 async def rate(
     code: str,
     body: RatingIn,
@@ -209,7 +219,7 @@ async def rate(
     )
 
 
-@router.get("/board")
+@router.get("/board", response_model=Board, response_model_exclude_unset=True)
 async def public_board(
     runtime: Runtime,
     now: Now,
@@ -224,7 +234,7 @@ async def public_board(
         return await board.board(session, now, unit=unit, month=month, limit=limit, cursor=cursor)
 
 
-@router.get("/forums")
+@router.get("/forums", response_model=ForumList, response_model_exclude_unset=True)
 async def public_forums(
     runtime: Runtime,
     _client: PublicClient,

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Self
+import uuid
+from typing import Annotated, Any, Literal, Self
 
 from asn_schemas.aspirasi import Privacy, SubmissionKind
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from servicekit.answers import Answer, Timestamp
 
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=5, max_length=150)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=10, max_length=5000)]
@@ -139,3 +141,188 @@ class ForumFollowUpIn(_Body):
     title: Title
     text: Text
     due_on: dt.date
+
+
+# Answers: what each route returns, declared for the OpenAPI (the portal's types are
+# generated from it). Routes that answer a Response (ETag, Location) only declare them;
+# routes that answer a dict are validated through them. The fuzz tests and every
+# integration test (`servicekit.testing.answers_as_declared`) hold the answers to them, and
+# an undeclared key fails (`servicekit.answers.Answer`).
+
+
+class StepView(Answer):
+    at: Timestamp | None
+    actor: str
+    action: str
+    unit_code: str | None
+    note: str | None
+
+
+class ClockView(Answer):
+    clock: str
+    unit_code: str | None
+    started_on: dt.date
+    due_on: dt.date
+    stopped_at: Timestamp | None
+    breached_at: Timestamp | None
+
+
+class SubmissionView(Answer):
+    """A ticket as staff see it; the words (title, text, notes) are null when `redacted`."""
+
+    id: uuid.UUID
+    code: str
+    kind: SubmissionKind
+    privacy: Privacy
+    status: str
+    unit_code: str | None
+    suggested_unit_code: str | None
+    title: str | None
+    text: str | None
+    redacted: bool
+    location: dict[str, Any] | None
+    reporter_name: str | None
+    has_contact: bool
+    forum_id: uuid.UUID | None
+    follow_up_note: str | None
+    answer: str | None
+    decision_note: str | None
+    returned_by: list[str]
+    reopen_count: int
+    rating: int | None
+    escalated: bool
+    received_at: Timestamp | None
+    verified_at: Timestamp | None
+    routed_at: Timestamp | None
+    first_follow_up_at: Timestamp | None
+    answered_at: Timestamp | None
+    closed_at: Timestamp | None
+    close_outcome: str | None
+    version: int
+    history: list[StepView] | None = None
+    clocks: list[ClockView] | None = None
+
+
+class ForumFollowUpView(Answer):
+    code: str
+    unit_code: str | None
+    title: str | None
+    status: str
+    escalated: bool
+    answer: str | None
+
+
+class ForumView(Answer):
+    id: uuid.UUID
+    unit_code: str | None
+    held_on: dt.date
+    place: str
+    organisations: list[dict[str, Any]]
+    participant_count: int
+    minutes: str | None
+    follow_ups: list[ForumFollowUpView]
+    version: int
+
+
+class SubmissionPage(Answer):
+    items: list[SubmissionView]
+    next_cursor: str | None
+
+
+class ForumList(Answer):
+    items: list[ForumView]
+
+
+class UnitFiguresView(Answer):
+    """A unit's month in figures (`aspirasi.domain.figures.UnitFigures`); ratios are 0–1."""
+
+    received: int
+    resolved: int
+    median_days_to_follow_up: float | None = None
+    median_days_to_resolution: float | None = None
+    sla_compliance: float | None = None
+    reopen_rate: float | None = None
+    average_rating: float | None = None
+
+
+class SignalView(UnitFiguresView):
+    unit_code: str
+    month: str
+    computed_at: Timestamp
+
+
+class SignalList(Answer):
+    items: list[SignalView]
+
+
+class Receipt(Answer):
+    """A received submission: its code and the secret to follow it, shown this once."""
+
+    code: str
+    secret: str
+    status: str
+    privacy: Privacy
+    received_at: Timestamp
+    note: str
+
+
+class CitizenStep(Answer):
+    at: Timestamp | None
+    action: str
+    by: Literal["warga", "petugas"]
+    note: str | None
+
+
+class CitizenTicket(Answer):
+    """The ticket as its reporter follows it: no staff names, no internal notes."""
+
+    code: str
+    kind: SubmissionKind
+    privacy: Privacy
+    status: str
+    title: str | None
+    text: str | None
+    unit_code: str | None
+    unit_name: str | None
+    answer: str | None
+    rating: int | None
+    reopen_count: int
+    received_at: Timestamp | None
+    answered_at: Timestamp | None
+    closed_at: Timestamp | None
+    close_outcome: str | None
+    history: list[CitizenStep]
+
+
+class BoardUnit(UnitFiguresView):
+    unit_code: str
+    unit_name: str | None
+
+
+class BoardItem(Answer):
+    """A publik or anonim ticket on the board: no reporter, no contact, no location."""
+
+    code: str
+    kind: SubmissionKind
+    title: str | None
+    text: str | None
+    unit_code: str | None
+    unit_name: str | None
+    status: str
+    received_at: Timestamp | None
+    answered_at: Timestamp | None
+    closed_at: Timestamp | None
+    answer: str | None
+
+
+class BoardPeriod(Answer):
+    start: dt.date
+    end_exclusive: dt.date
+
+
+class Board(Answer):
+    month: str
+    units: list[BoardUnit]
+    items: list[BoardItem]
+    next_cursor: str | None
+    period: BoardPeriod

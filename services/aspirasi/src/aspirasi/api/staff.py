@@ -22,7 +22,16 @@ from sqlmodel import col
 
 from aspirasi import access, handling, store
 from aspirasi.api.deps import Now
-from aspirasi.api.schemas import ReasonIn, ReferIn, RouteIn, VerifyIn, WordsIn
+from aspirasi.api.schemas import (
+    ReasonIn,
+    ReferIn,
+    RouteIn,
+    SignalList,
+    SubmissionPage,
+    SubmissionView,
+    VerifyIn,
+    WordsIn,
+)
 from aspirasi.models import Submission, UnitSignal
 from aspirasi.views import staff_view
 
@@ -41,7 +50,7 @@ async def _detail(uow_or_session: Any, who: Identity, sub: Submission) -> dict[s
     )
 
 
-@router.get("/submissions")
+@router.get("/submissions", response_model=SubmissionPage, response_model_exclude_unset=True)
 async def list_submissions(
     who: CurrentIdentity,
     runtime: Runtime,
@@ -78,7 +87,7 @@ async def list_submissions(
     return {"items": items, "next_cursor": next_cursor}
 
 
-@router.get("/submissions/{submission_id}")
+@router.get("/submissions/{submission_id}", response_model=SubmissionView)
 async def get_submission(
     submission_id: uuid.UUID, who: CurrentIdentity, runtime: Runtime
 ) -> JSONResponse:
@@ -121,7 +130,7 @@ async def _step(
     return await run_command(runtime, who, request, body=body, key=key, action=action)
 
 
-@router.post("/submissions/{submission_id}/verify")
+@router.post("/submissions/{submission_id}/verify", response_model=SubmissionView)
 async def verify(
     submission_id: uuid.UUID,
     who: CurrentIdentity,
@@ -146,7 +155,7 @@ async def verify(
     )
 
 
-@router.post("/submissions/{submission_id}/route")
+@router.post("/submissions/{submission_id}/route", response_model=SubmissionView)
 async def route(
     submission_id: uuid.UUID,
     body: RouteIn,
@@ -170,7 +179,7 @@ async def route(
     )
 
 
-@router.post("/submissions/{submission_id}/hold")
+@router.post("/submissions/{submission_id}/hold", response_model=SubmissionView)
 async def hold(
     submission_id: uuid.UUID,
     body: ReasonIn,
@@ -194,7 +203,7 @@ async def hold(
     )
 
 
-@router.post("/submissions/{submission_id}/refer")
+@router.post("/submissions/{submission_id}/refer", response_model=SubmissionView)
 async def refer(
     submission_id: uuid.UUID,
     body: ReferIn,
@@ -218,7 +227,7 @@ async def refer(
     )
 
 
-@router.post("/submissions/{submission_id}/archive")
+@router.post("/submissions/{submission_id}/archive", response_model=SubmissionView)
 async def archive(
     submission_id: uuid.UUID,
     body: ReasonIn,
@@ -242,7 +251,7 @@ async def archive(
     )
 
 
-@router.post("/submissions/{submission_id}/follow-up")
+@router.post("/submissions/{submission_id}/follow-up", response_model=SubmissionView)
 async def follow_up(
     submission_id: uuid.UUID,
     body: WordsIn,
@@ -266,7 +275,7 @@ async def follow_up(
     )
 
 
-@router.post("/submissions/{submission_id}/answer")
+@router.post("/submissions/{submission_id}/answer", response_model=SubmissionView)
 async def answer(
     submission_id: uuid.UUID,
     body: WordsIn,
@@ -290,7 +299,7 @@ async def answer(
     )
 
 
-@router.post("/submissions/{submission_id}/return")
+@router.post("/submissions/{submission_id}/return", response_model=SubmissionView)
 async def send_back(
     submission_id: uuid.UUID,
     body: ReasonIn,
@@ -314,7 +323,7 @@ async def send_back(
     )
 
 
-@router.get("/signals")
+@router.get("/signals", response_model=SignalList, response_model_exclude_unset=True)
 async def list_signals(
     who: CurrentIdentity,
     runtime: Runtime,

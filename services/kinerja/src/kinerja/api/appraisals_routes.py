@@ -21,6 +21,8 @@ from sqlmodel import col
 from kinerja import access, appraisals, distribution
 from kinerja.api.schemas import (
     AppraisalCreate,
+    AppraisalPage,
+    AppraisalView,
     Finalize,
     ObjectionDecision,
     ObjectionIn,
@@ -40,7 +42,7 @@ def _settings(runtime: Runtime) -> KinerjaSettings:
     return settings
 
 
-@router.post("/appraisals", status_code=201)
+@router.post("/appraisals", status_code=201, response_model=AppraisalView)
 async def open_appraisal(
     body: AppraisalCreate,
     who: CurrentIdentity,
@@ -66,7 +68,7 @@ async def open_appraisal(
     )
 
 
-@router.get("/appraisals")
+@router.get("/appraisals", response_model=AppraisalPage, response_model_exclude_unset=True)
 async def list_appraisals(
     who: CurrentIdentity,
     runtime: Runtime,
@@ -108,7 +110,7 @@ async def list_appraisals(
     return {"items": [appraisal_view(a) for a in page], "next_cursor": next_cursor}
 
 
-@router.get("/appraisals/{appraisal_id}")
+@router.get("/appraisals/{appraisal_id}", response_model=AppraisalView)
 async def get_appraisal(
     appraisal_id: uuid.UUID, who: CurrentIdentity, runtime: Runtime
 ) -> JSONResponse:
@@ -121,7 +123,7 @@ async def get_appraisal(
     return JSONResponse(appraisal_view(found), headers={"ETag": etag(found.version)})
 
 
-@router.put("/appraisals/{appraisal_id}/self-assessment")
+@router.put("/appraisals/{appraisal_id}/self-assessment", response_model=AppraisalView)
 async def put_self_assessment(
     appraisal_id: uuid.UUID,
     body: SelfAssessment,
@@ -140,7 +142,7 @@ async def put_self_assessment(
     return await run_command(runtime, who, request, body=body, key=None, action=action)
 
 
-@router.post("/appraisals/{appraisal_id}/submit")
+@router.post("/appraisals/{appraisal_id}/submit", response_model=AppraisalView)
 async def submit_appraisal(
     appraisal_id: uuid.UUID,
     who: CurrentIdentity,
@@ -159,7 +161,7 @@ async def submit_appraisal(
     return await run_command(runtime, who, request, body=None, key=idempotency_key, action=action)
 
 
-@router.post("/appraisals/{appraisal_id}/finalize")
+@router.post("/appraisals/{appraisal_id}/finalize", response_model=AppraisalView)
 async def finalize_appraisal(
     appraisal_id: uuid.UUID,
     body: Finalize,
@@ -185,7 +187,7 @@ async def finalize_appraisal(
     return await run_command(runtime, who, request, body=body, key=idempotency_key, action=action)
 
 
-@router.post("/appraisals/{appraisal_id}/objection")
+@router.post("/appraisals/{appraisal_id}/objection", response_model=AppraisalView)
 async def file_objection(
     appraisal_id: uuid.UUID,
     body: ObjectionIn,
@@ -204,7 +206,7 @@ async def file_objection(
     return await run_command(runtime, who, request, body=body, key=idempotency_key, action=action)
 
 
-@router.post("/appraisals/{appraisal_id}/objection/decision")
+@router.post("/appraisals/{appraisal_id}/objection/decision", response_model=AppraisalView)
 async def decide_objection(
     appraisal_id: uuid.UUID,
     body: ObjectionDecision,

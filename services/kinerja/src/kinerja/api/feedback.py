@@ -18,14 +18,14 @@ from sqlalchemy import or_, select
 from sqlmodel import col
 
 from kinerja import feedback_notes, store
-from kinerja.api.schemas import FeedbackIn, ReplyIn, cursor_id
+from kinerja.api.schemas import FeedbackIn, FeedbackPage, FeedbackView, ReplyIn, cursor_id
 from kinerja.models import Feedback
 from kinerja.views import feedback_view
 
 router = APIRouter(tags=["feedback"])
 
 
-@router.post("/feedback", status_code=201)
+@router.post("/feedback", status_code=201, response_model=FeedbackView)
 async def give_feedback(
     body: FeedbackIn,
     who: CurrentIdentity,
@@ -51,7 +51,7 @@ async def give_feedback(
     )
 
 
-@router.get("/feedback")
+@router.get("/feedback", response_model=FeedbackPage, response_model_exclude_unset=True)
 async def list_feedback(
     who: CurrentIdentity,
     runtime: Runtime,
@@ -83,7 +83,7 @@ async def list_feedback(
     return {"items": [feedback_view(f) for f in page], "next_cursor": next_cursor}
 
 
-@router.post("/feedback/{feedback_id}/reply")
+@router.post("/feedback/{feedback_id}/reply", response_model=FeedbackView)
 async def reply_feedback(
     feedback_id: uuid.UUID,
     body: ReplyIn,

@@ -14,13 +14,15 @@ from servicekit.runtime import Runtime
 from servicekit.uow import UnitOfWork
 
 from kinerja import access, distribution, store, unit_predikat
-from kinerja.api.schemas import OrganisationPredikatIn
+from kinerja.api.schemas import Distribution, OrganisationPredikatIn, OrganisationPredikatView
 
 router = APIRouter(tags=["distribution"])
 YearPath = Annotated[int, Path(ge=2000, le=2100)]
 
 
-@router.put("/units/{unit_code}/organisation-predikat/{year}")
+@router.put(
+    "/units/{unit_code}/organisation-predikat/{year}", response_model=OrganisationPredikatView
+)
 async def set_organisation_predikat(
     unit_code: str,
     year: YearPath,
@@ -39,7 +41,7 @@ async def set_organisation_predikat(
     return await run_command(runtime, who, request, body=body, key=None, action=action)
 
 
-@router.get("/distribution")
+@router.get("/distribution", response_model=Distribution, response_model_exclude_unset=True)
 async def get_distribution(
     who: CurrentIdentity,
     runtime: Runtime,

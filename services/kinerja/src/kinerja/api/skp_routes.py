@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from kinerja import access, skps, store
-from kinerja.api.schemas import ReturnNote, SkpCreate, SkpUpdate, cursor_id
+from kinerja.api.schemas import ReturnNote, SkpCreate, SkpPage, SkpUpdate, SkpView, cursor_id
 from kinerja.domain.skp import SkpStatus
 from kinerja.models import Skp
 from kinerja.views import skp_view
@@ -29,7 +29,7 @@ async def _outcome(uow: UnitOfWork, skp: Skp) -> Outcome:
     return skp_view(skp, await store.rhk_of(uow.session, skp.id)), skp.version
 
 
-@router.post("/skp", status_code=201)
+@router.post("/skp", status_code=201, response_model=SkpView)
 async def create_skp(
     body: SkpCreate,
     who: CurrentIdentity,
@@ -55,7 +55,7 @@ async def create_skp(
     )
 
 
-@router.get("/skp")
+@router.get("/skp", response_model=SkpPage, response_model_exclude_unset=True)
 async def list_skp(
     who: CurrentIdentity,
     runtime: Runtime,
@@ -93,7 +93,7 @@ async def list_skp(
     return {"items": items, "next_cursor": next_cursor}
 
 
-@router.get("/skp/{skp_id}")
+@router.get("/skp/{skp_id}", response_model=SkpView)
 async def get_skp(skp_id: uuid.UUID, who: CurrentIdentity, runtime: Runtime) -> JSONResponse:
     """One SKP with its RHK; the ETag is its version."""
     async with runtime.db.read_session() as session:
@@ -105,7 +105,7 @@ async def get_skp(skp_id: uuid.UUID, who: CurrentIdentity, runtime: Runtime) -> 
     return JSONResponse(body, headers={"ETag": etag(skp.version)})
 
 
-@router.put("/skp/{skp_id}")
+@router.put("/skp/{skp_id}", response_model=SkpView)
 async def update_skp(
     skp_id: uuid.UUID,
     body: SkpUpdate,
@@ -124,7 +124,7 @@ async def update_skp(
     return await run_command(runtime, who, request, body=body, key=None, action=action)
 
 
-@router.post("/skp/{skp_id}/submit")
+@router.post("/skp/{skp_id}/submit", response_model=SkpView)
 async def submit_skp(
     skp_id: uuid.UUID,
     who: CurrentIdentity,
@@ -143,7 +143,7 @@ async def submit_skp(
     return await run_command(runtime, who, request, body=None, key=idempotency_key, action=action)
 
 
-@router.post("/skp/{skp_id}/approve")
+@router.post("/skp/{skp_id}/approve", response_model=SkpView)
 async def approve_skp(
     skp_id: uuid.UUID,
     who: CurrentIdentity,
@@ -162,7 +162,7 @@ async def approve_skp(
     return await run_command(runtime, who, request, body=None, key=idempotency_key, action=action)
 
 
-@router.post("/skp/{skp_id}/return")
+@router.post("/skp/{skp_id}/return", response_model=SkpView)
 async def return_skp(
     skp_id: uuid.UUID,
     body: ReturnNote,

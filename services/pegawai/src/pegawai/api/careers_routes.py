@@ -17,8 +17,11 @@ from servicekit.uow import UnitOfWork
 from pegawai import access, careers, registration, store
 from pegawai.api.employees import convention
 from pegawai.api.schemas import (
+    EmployeeView,
     PenaltyRequest,
+    PenaltyView,
     PositionChange,
+    PromotionEligibility,
     PromotionRequest,
     RetirementRequest,
     SupervisorChange,
@@ -38,7 +41,7 @@ def _view(runtime: Runtime, emp: Employee, unit: Unit) -> Outcome:
     return employee_view(emp, unit, contact=True, convention=convention(runtime)), emp.version
 
 
-@router.post("/employees/{nip}/promotions")
+@router.post("/employees/{nip}/promotions", response_model=EmployeeView)
 async def promote(
     nip: str,
     body: PromotionRequest,
@@ -59,7 +62,7 @@ async def promote(
     return await run_command(runtime, who, request, body=body, key=idempotency_key, action=action)
 
 
-@router.post("/employees/{nip}/transfers")
+@router.post("/employees/{nip}/transfers", response_model=EmployeeView)
 async def transfer(
     nip: str,
     body: TransferRequest,
@@ -80,7 +83,7 @@ async def transfer(
     return await run_command(runtime, who, request, body=body, key=idempotency_key, action=action)
 
 
-@router.put("/employees/{nip}/position")
+@router.put("/employees/{nip}/position", response_model=EmployeeView)
 async def change_position(
     nip: str,
     body: PositionChange,
@@ -100,7 +103,7 @@ async def change_position(
     return await run_command(runtime, who, request, body=body, key=None, action=action)
 
 
-@router.put("/employees/{nip}/supervisor")
+@router.put("/employees/{nip}/supervisor", response_model=EmployeeView)
 async def change_supervisor(
     nip: str,
     body: SupervisorChange,
@@ -120,7 +123,7 @@ async def change_supervisor(
     return await run_command(runtime, who, request, body=body, key=None, action=action)
 
 
-@router.post("/employees/{nip}/retirement")
+@router.post("/employees/{nip}/retirement", response_model=EmployeeView)
 async def retire(
     nip: str,
     body: RetirementRequest,
@@ -141,7 +144,7 @@ async def retire(
     return await run_command(runtime, who, request, body=body, key=idempotency_key, action=action)
 
 
-@router.post("/employees/{nip}/penalties", status_code=201)
+@router.post("/employees/{nip}/penalties", status_code=201, response_model=PenaltyView)
 async def add_penalty(
     nip: str,
     body: PenaltyRequest,
@@ -171,7 +174,11 @@ async def add_penalty(
     )
 
 
-@router.get("/employees/{nip}/promotion-eligibility")
+@router.get(
+    "/employees/{nip}/promotion-eligibility",
+    response_model=PromotionEligibility,
+    response_model_exclude_unset=True,
+)
 async def promotion_eligibility(
     nip: str, who: CurrentIdentity, runtime: Runtime, period: BusinessDate | None = None
 ) -> dict[str, Any]:

@@ -20,7 +20,13 @@ from sqlalchemy import or_, select
 from sqlmodel import col
 
 from pegawai import access, registration, store
-from pegawai.api.schemas import EmployeeCreate, EmployeePatch
+from pegawai.api.schemas import (
+    EmployeeCreate,
+    EmployeeHistoryView,
+    EmployeePage,
+    EmployeePatch,
+    EmployeeView,
+)
 from pegawai.changes import load_for_change
 from pegawai.domain.golongan import pangkat_of
 from pegawai.models import Employee, EmployeeHistory, Unit
@@ -37,7 +43,7 @@ def convention(runtime: Runtime) -> Any:
     return settings.retirement_convention
 
 
-@router.post("/employees", status_code=201)
+@router.post("/employees", status_code=201, response_model=EmployeeView)
 async def register_employee(
     body: EmployeeCreate,
     who: CurrentIdentity,
@@ -64,7 +70,7 @@ async def register_employee(
     )
 
 
-@router.get("/employees")
+@router.get("/employees", response_model=EmployeePage, response_model_exclude_unset=True)
 async def search_employees(
     who: CurrentIdentity,
     runtime: Runtime,
@@ -118,7 +124,7 @@ async def search_employees(
     return {"items": items, "next_cursor": next_cursor}
 
 
-@router.get("/employees/{nip}")
+@router.get("/employees/{nip}", response_model=EmployeeView)
 async def get_employee(
     nip: str, who: CurrentIdentity, runtime: Runtime, as_of: HistoricDate | None = None
 ) -> JSONResponse:
@@ -158,7 +164,7 @@ def _apply_as_of(view: dict[str, Any], state: dict[str, tuple[Any, date]], as_of
     view.pop("version", None)  # an as-of view is not something to send back with If-Match
 
 
-@router.patch("/employees/{nip}")
+@router.patch("/employees/{nip}", response_model=EmployeeView)
 async def update_employee(
     nip: str,
     body: EmployeePatch,
@@ -177,7 +183,11 @@ async def update_employee(
     return await run_command(runtime, who, request, body=body, key=None, action=action)
 
 
-@router.get("/employees/{nip}/history")
+@router.get(
+    "/employees/{nip}/history",
+    response_model=EmployeeHistoryView,
+    response_model_exclude_unset=True,
+)
 async def employee_history(nip: str, who: CurrentIdentity, runtime: Runtime) -> dict[str, Any]:
     """Every recorded change of golongan, position, unit, supervisor and status, by TMT."""
     async with runtime.db.read_session() as session:

@@ -20,6 +20,7 @@ from sqlmodel import col
 from pegawai import access, store
 from pegawai.api.employees import convention
 from pegawai.api.report_columns import DUK_COLUMNS, RETIREMENT_COLUMNS
+from pegawai.api.schemas import Duk, PromotionCandidates, Retirements
 from pegawai.domain.dates import add_months, today_wib
 from pegawai.domain.duk import DukEntry, duk_order
 from pegawai.domain.golongan import Education, pangkat_of
@@ -50,7 +51,7 @@ async def _employees(
     return [(emp, unit) for emp, unit in await session.execute(query.order_by(col(Employee.nip)))]
 
 
-@router.get("/duk", response_model=None, responses=FILE_RESPONSES)
+@router.get("/duk", response_model=Duk, response_model_exclude_unset=True, responses=FILE_RESPONSES)
 async def duk(
     who: CurrentIdentity,
     runtime: Runtime,
@@ -132,7 +133,9 @@ async def duk(
     return {"as_of": day.isoformat(), "unit": unit, "total": len(ordered), "items": items}
 
 
-@router.get("/promotion-candidates")
+@router.get(
+    "/promotion-candidates", response_model=PromotionCandidates, response_model_exclude_unset=True
+)
 async def promotion_candidates(
     who: CurrentIdentity,
     runtime: Runtime,
@@ -188,7 +191,12 @@ async def promotion_candidates(
     return {"period": period.isoformat(), "unit": unit, "eligible": eligible, "not_yet": near}
 
 
-@router.get("/retirements", response_model=None, responses=FILE_RESPONSES)
+@router.get(
+    "/retirements",
+    response_model=Retirements,
+    response_model_exclude_unset=True,
+    responses=FILE_RESPONSES,
+)
 async def retirements(
     who: CurrentIdentity,
     runtime: Runtime,

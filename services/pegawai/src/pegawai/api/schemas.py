@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from datetime import date
+from typing import Annotated, Any, Literal
 
 from asn_schemas.golongan import GolonganPns, GolonganPppk
 from asn_schemas.pegawai import (
@@ -17,6 +18,7 @@ from asn_schemas.pegawai import (
     UnitKind,
 )
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from servicekit.answers import Answer, Timestamp
 from servicekit.dates import BusinessDate, HistoricDate
 
 from pegawai.domain.golongan import Education
@@ -190,3 +192,195 @@ class PenaltyRequest(Body):
         if self.end is not None and self.end <= self.start:
             raise ValueError("end harus setelah start")
         return self
+
+
+# Answers: what each route returns, declared for the OpenAPI (the portal's types are
+# generated from it). Routes that answer a Response (ETag, Location) only declare them;
+# routes that answer a dict are validated through them. The fuzz tests and every
+# integration test (`servicekit.testing.answers_as_declared`) hold the answers to them, and
+# an undeclared key fails (`servicekit.answers.Answer`).
+
+
+class PositionView(Answer):
+    code: str | None
+    name: str
+    kind: PositionKind
+    level: PositionLevel | None
+
+
+class NipWarning(Answer):
+    code: str
+    field: str
+    message: str
+
+
+class EmployeeView(Answer):
+    """An employee; `phone` and `address` only for BKPSDM and the employee. With `as_of`,
+    the effective-dated fields are those of that date, `as_of` is set and `version` absent."""
+
+    nip: str
+    name: str
+    sex: Sex
+    birth_date: date
+    asn_type: AsnType
+    status: EmployeeStatus
+    tmt_status: date
+    golongan: str
+    pangkat: str | None
+    tmt_golongan: date
+    tmt_cpns: date
+    position: PositionView
+    tmt_position: date
+    unit_code: str
+    unit_name: str | None
+    tmt_unit: date
+    supervisor_nip: str | None
+    tmt_supervisor: date
+    education: Education
+    ujian_dinas: int
+    leadership_training: date | None
+    retirement_reason: RetirementReason | None
+    bup_date: date
+    nip_warnings: list[NipWarning]
+    demo: bool
+    version: int | None = None
+    phone: str | None = None
+    address: str | None = None
+    as_of: date | None = None
+
+
+class PenaltyView(Answer):
+    id: int
+    nip: str
+    level: Literal["ringan", "sedang", "berat"]
+    start: date
+    end: date | None
+    decree_number: str | None
+
+
+class UnitView(Answer):
+    unit_id: str
+    code: str
+    name: str
+    kind: UnitKind
+    parent_code: str | None
+    latitude: float | None
+    longitude: float | None
+    geofence_radius_m: int | None
+    active: bool
+    demo: bool
+    version: int
+
+
+class UnitDetail(UnitView):
+    """One unit with its ancestors' codes (nearest first) and its direct children's codes."""
+
+    ancestors: list[str]
+    children: list[str]
+
+
+class EmployeePage(Answer):
+    items: list[EmployeeView]
+    next_cursor: str | None
+
+
+class HistoryEntry(Answer):
+    field: str
+    value: Any
+    tmt: date
+    event_type: str
+    actor: str
+    note: dict[str, Any] | None  # as recorded with the change, e.g. {"reason": "bup"}
+    recorded_at: Timestamp | None
+
+
+class EmployeeHistoryView(Answer):
+    nip: str
+    items: list[HistoryEntry]
+
+
+class Reason(Answer):
+    code: str
+    message: str
+
+
+class PromotionEligibility(Answer):
+    nip: str
+    period: date
+    eligible: bool
+    reasons: list[Reason]
+
+
+class UnitNode(UnitView):
+    """A unit; in the tree (not with `flat=true`) with its child units nested."""
+
+    children: list[UnitNode] | None = None
+
+
+class UnitList(Answer):
+    items: list[UnitNode]
+
+
+class DukEntry(Answer):
+    rank: int
+    nip: str
+    name: str
+    golongan: str
+    pangkat: str
+    tmt_golongan: date
+    position: dict[str, Any] | None
+    unit_code: str | None
+    tmt_cpns: date
+    leadership_training: date | None
+    education: Education
+    birth_date: date
+
+
+class Duk(Answer):
+    as_of: date
+    unit: str | None
+    total: int
+    items: list[DukEntry]
+
+
+class PromotionCandidate(Answer):
+    """Eligible at the period, or (in `not_yet`) near it, with the `reasons` it is not yet."""
+
+    nip: str
+    name: str
+    unit_code: str
+    golongan: str
+    tmt_golongan: date
+    eligible_from: date
+    reasons: list[Reason] | None = None
+
+
+class PromotionCandidates(Answer):
+    period: date
+    unit: str | None
+    eligible: list[PromotionCandidate]
+    not_yet: list[PromotionCandidate]
+
+
+class RetirementPosition(Answer):
+    name: str
+    kind: PositionKind
+    level: PositionLevel | None
+
+
+class RetirementDue(Answer):
+    nip: str
+    name: str
+    unit_code: str
+    position: RetirementPosition
+    birth_date: date
+    retirement_date: date
+    overdue: bool
+
+
+class Retirements(Answer):
+    model_config = ConfigDict(populate_by_name=True)
+
+    from_: date = Field(alias="from")
+    until: date
+    items: list[RetirementDue]

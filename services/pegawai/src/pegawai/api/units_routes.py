@@ -16,14 +16,14 @@ from sqlmodel import col
 
 from pegawai import organisation, store
 from pegawai.access import require_bkpsdm
-from pegawai.api.schemas import UnitCreate, UnitPatch
+from pegawai.api.schemas import UnitCreate, UnitDetail, UnitList, UnitPatch, UnitView
 from pegawai.models import Unit
 from pegawai.views import unit_view
 
 router = APIRouter(tags=["units"])
 
 
-@router.post("/units", status_code=201)
+@router.post("/units", status_code=201, response_model=UnitView)
 async def create_unit(
     body: UnitCreate,
     who: CurrentIdentity,
@@ -50,7 +50,7 @@ async def create_unit(
     )
 
 
-@router.patch("/units/{code}")
+@router.patch("/units/{code}", response_model=UnitView)
 async def update_unit(
     code: str,
     body: UnitPatch,
@@ -74,7 +74,7 @@ async def _all_units(runtime: Runtime) -> list[Unit]:
         return list((await session.execute(select(Unit).order_by(col(Unit.code)))).scalars())
 
 
-@router.get("/units")
+@router.get("/units", response_model=UnitList, response_model_exclude_unset=True)
 async def list_units(
     who: CurrentIdentity, runtime: Runtime, flat: bool = False, active: bool | None = None
 ) -> dict[str, Any]:
@@ -97,7 +97,7 @@ async def list_units(
     return {"items": roots}
 
 
-@router.get("/units/{code}")
+@router.get("/units/{code}", response_model=UnitDetail)
 async def get_unit(code: str, who: CurrentIdentity, runtime: Runtime) -> JSONResponse:
     """One unit with its ancestors (nearest first) and its direct children."""
     async with runtime.db.read_session() as session:

@@ -19,7 +19,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from pelatihan import access, enrollments, selection
-from pelatihan.api.schemas import CompletionIn, DecisionIn, EnrollmentIn, NipStr, cursor_id
+from pelatihan.api.schemas import (
+    CompletionIn,
+    DecisionIn,
+    EnrollmentIn,
+    EnrollmentPage,
+    EnrollmentView,
+    NipStr,
+    cursor_id,
+)
 from pelatihan.models import Enrollment, Program
 from pelatihan.views import enrollment_view
 
@@ -46,7 +54,7 @@ async def _view(session: AsyncSession, e: Enrollment) -> dict[str, Any]:
     return enrollment_view(e, standing=standing)
 
 
-@router.post("/enrollments", status_code=201)
+@router.post("/enrollments", status_code=201, response_model=EnrollmentView)
 async def request_enrollment(
     body: EnrollmentIn,
     who: CurrentIdentity,
@@ -74,7 +82,7 @@ async def request_enrollment(
     )
 
 
-@router.get("/enrollments")
+@router.get("/enrollments", response_model=EnrollmentPage, response_model_exclude_unset=True)
 async def list_enrollments(
     who: CurrentIdentity,
     runtime: Runtime,
@@ -118,7 +126,7 @@ async def list_enrollments(
     return {"items": [enrollment_view(e) for e in page], "next_cursor": next_cursor}
 
 
-@router.get("/enrollments/{enrollment_id}")
+@router.get("/enrollments/{enrollment_id}", response_model=EnrollmentView)
 async def get_enrollment(
     enrollment_id: uuid.UUID, who: CurrentIdentity, runtime: Runtime
 ) -> JSONResponse:
@@ -132,7 +140,7 @@ async def get_enrollment(
     return JSONResponse(body, headers={"ETag": etag(found.version)})
 
 
-@router.post("/enrollments/{enrollment_id}/decision")
+@router.post("/enrollments/{enrollment_id}/decision", response_model=EnrollmentView)
 async def decide_enrollment(
     enrollment_id: uuid.UUID,
     body: DecisionIn,
@@ -152,7 +160,7 @@ async def decide_enrollment(
     return await run_command(runtime, who, request, body=body, key=idempotency_key, action=action)
 
 
-@router.post("/enrollments/{enrollment_id}/withdraw")
+@router.post("/enrollments/{enrollment_id}/withdraw", response_model=EnrollmentView)
 async def withdraw_enrollment(
     enrollment_id: uuid.UUID,
     who: CurrentIdentity,
@@ -171,7 +179,7 @@ async def withdraw_enrollment(
     return await run_command(runtime, who, request, body=None, key=idempotency_key, action=action)
 
 
-@router.post("/enrollments/{enrollment_id}/completion")
+@router.post("/enrollments/{enrollment_id}/completion", response_model=EnrollmentView)
 async def record_completion(
     enrollment_id: uuid.UUID,
     body: CompletionIn,

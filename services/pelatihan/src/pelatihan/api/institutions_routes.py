@@ -15,14 +15,14 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from pelatihan import institutions
-from pelatihan.api.schemas import InstitutionIn
+from pelatihan.api.schemas import InstitutionIn, InstitutionList, InstitutionView
 from pelatihan.models import Institution
 from pelatihan.views import institution_view
 
 router = APIRouter(tags=["institutions"])
 
 
-@router.post("/institutions", status_code=201)
+@router.post("/institutions", status_code=201, response_model=InstitutionView)
 async def create_institution(
     body: InstitutionIn,
     who: CurrentIdentity,
@@ -48,7 +48,7 @@ async def create_institution(
     )
 
 
-@router.get("/institutions")
+@router.get("/institutions", response_model=InstitutionList, response_model_exclude_unset=True)
 async def list_institutions(who: CurrentIdentity, runtime: Runtime) -> dict[str, Any]:
     """Every institution, by name."""
     async with runtime.db.read_session() as session:
@@ -58,7 +58,7 @@ async def list_institutions(who: CurrentIdentity, runtime: Runtime) -> dict[str,
         return {"items": [institution_view(i) for i in rows]}
 
 
-@router.put("/institutions/{institution_id}")
+@router.put("/institutions/{institution_id}", response_model=InstitutionView)
 async def update_institution(
     institution_id: uuid.UUID,
     body: InstitutionIn,

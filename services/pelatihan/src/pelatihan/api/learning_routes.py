@@ -16,14 +16,21 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from pelatihan import access, learning
-from pelatihan.api.schemas import LearningRecordIn, NipStr, VerifyIn, cursor_id
+from pelatihan.api.schemas import (
+    LearningRecordIn,
+    LearningRecordPage,
+    LearningRecordView,
+    NipStr,
+    VerifyIn,
+    cursor_id,
+)
 from pelatihan.models import LearningRecord
 from pelatihan.views import learning_record_view
 
 router = APIRouter(tags=["learning records"])
 
 
-@router.post("/learning-records", status_code=201)
+@router.post("/learning-records", status_code=201, response_model=LearningRecordView)
 async def submit_learning_record(
     body: LearningRecordIn,
     who: CurrentIdentity,
@@ -49,7 +56,9 @@ async def submit_learning_record(
     )
 
 
-@router.get("/learning-records")
+@router.get(
+    "/learning-records", response_model=LearningRecordPage, response_model_exclude_unset=True
+)
 async def list_learning_records(
     who: CurrentIdentity,
     runtime: Runtime,
@@ -86,7 +95,7 @@ async def list_learning_records(
     return {"items": [learning_record_view(r) for r in page], "next_cursor": next_cursor}
 
 
-@router.post("/learning-records/{record_id}/verify")
+@router.post("/learning-records/{record_id}/verify", response_model=LearningRecordView)
 async def verify_learning_record(
     record_id: uuid.UUID,
     body: VerifyIn,

@@ -19,7 +19,14 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from pelatihan import access, programs, selection
-from pelatihan.api.schemas import CancelIn, ProgramIn, cursor_id
+from pelatihan.api.schemas import (
+    CancelIn,
+    ProgramIn,
+    ProgramPage,
+    ProgramRanking,
+    ProgramView,
+    cursor_id,
+)
 from pelatihan.domain.programs_rules import Action, ProgramStatus
 from pelatihan.domain.ranking import CRITERIA
 from pelatihan.models import Employee, Program
@@ -28,7 +35,7 @@ from pelatihan.views import program_view
 router = APIRouter(tags=["programs"])
 
 
-@router.post("/programs", status_code=201)
+@router.post("/programs", status_code=201, response_model=ProgramView)
 async def create_program(
     body: ProgramIn,
     who: CurrentIdentity,
@@ -54,7 +61,7 @@ async def create_program(
     )
 
 
-@router.get("/programs")
+@router.get("/programs", response_model=ProgramPage, response_model_exclude_unset=True)
 async def list_programs(
     who: CurrentIdentity,
     runtime: Runtime,
@@ -86,7 +93,7 @@ async def list_programs(
     return {"items": [program_view(p) for p in page], "next_cursor": next_cursor}
 
 
-@router.get("/programs/{program_id}")
+@router.get("/programs/{program_id}", response_model=ProgramView)
 async def get_program(
     program_id: uuid.UUID, who: CurrentIdentity, runtime: Runtime
 ) -> JSONResponse:
@@ -128,11 +135,14 @@ for _action, _doc in (
     (Action.COMPLETE, "The program is over (completions are recorded while it runs)."),
 ):
     router.add_api_route(
-        f"/programs/{{program_id}}/{_action.value}", _transition(_action, _doc), methods=["POST"]
+        f"/programs/{{program_id}}/{_action.value}",
+        _transition(_action, _doc),
+        methods=["POST"],
+        response_model=ProgramView,
     )
 
 
-@router.post("/programs/{program_id}/cancel")
+@router.post("/programs/{program_id}/cancel", response_model=ProgramView)
 async def cancel_program(
     program_id: uuid.UUID,
     body: CancelIn,
@@ -152,7 +162,11 @@ async def cancel_program(
     return await run_command(runtime, who, request, body=body, key=idempotency_key, action=run)
 
 
-@router.get("/programs/{program_id}/ranking")
+@router.get(
+    "/programs/{program_id}/ranking",
+    response_model=ProgramRanking,
+    response_model_exclude_unset=True,
+)
 async def program_ranking(
     program_id: uuid.UUID, who: CurrentIdentity, runtime: Runtime
 ) -> dict[str, Any]:

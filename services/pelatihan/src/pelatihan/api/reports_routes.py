@@ -17,7 +17,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from pelatihan import access, budgets, reports, store
-from pelatihan.api.schemas import BudgetIn, NipStr, Year
+from pelatihan.api.schemas import (
+    BudgetIn,
+    BudgetView,
+    NeedList,
+    NipStr,
+    PersonJp,
+    Recommendations,
+    UnitJp,
+    Year,
+)
 from pelatihan.domain.dates import today_wib
 from pelatihan.models import Employee, TrainingBudget, TrainingNeed, Unit
 from pelatihan.views import budget_view, need_view
@@ -41,7 +50,7 @@ async def _unit(session: AsyncSession, who: Identity, code: str) -> Unit:
     return unit
 
 
-@router.get("/jp/{nip}")
+@router.get("/jp/{nip}", response_model=PersonJp, response_model_exclude_unset=True)
 async def jp_of_person(
     nip: NipStr, who: CurrentIdentity, runtime: Runtime, year: Year | None = None
 ) -> dict[str, Any]:
@@ -51,7 +60,7 @@ async def jp_of_person(
         return await reports.jp_of(session, nip, year or today_wib().year)
 
 
-@router.get("/jp")
+@router.get("/jp", response_model=UnitJp, response_model_exclude_unset=True)
 async def jp_of_unit(
     who: CurrentIdentity, runtime: Runtime, unit: str, year: Year | None = None
 ) -> dict[str, Any]:
@@ -63,7 +72,7 @@ async def jp_of_unit(
         )
 
 
-@router.put("/training-budgets/{unit_code}/{year}")
+@router.put("/training-budgets/{unit_code}/{year}", response_model=BudgetView)
 async def allocate_budget(
     unit_code: str,
     year: Year,
@@ -82,7 +91,11 @@ async def allocate_budget(
     return await run_command(runtime, who, request, body=body, key=idempotency_key, action=action)
 
 
-@router.get("/training-budgets/{unit_code}/{year}")
+@router.get(
+    "/training-budgets/{unit_code}/{year}",
+    response_model=BudgetView,
+    response_model_exclude_unset=True,
+)
 async def get_budget(
     unit_code: str, year: Year, who: CurrentIdentity, runtime: Runtime
 ) -> dict[str, Any]:
@@ -104,7 +117,7 @@ async def get_budget(
     return budget_view(found)
 
 
-@router.get("/training-needs")
+@router.get("/training-needs", response_model=NeedList, response_model_exclude_unset=True)
 async def list_needs(
     who: CurrentIdentity,
     runtime: Runtime,
@@ -132,7 +145,9 @@ async def list_needs(
         return {"items": [need_view(n) for n in rows]}
 
 
-@router.get("/recommendations/{nip}")
+@router.get(
+    "/recommendations/{nip}", response_model=Recommendations, response_model_exclude_unset=True
+)
 async def recommendations(nip: NipStr, who: CurrentIdentity, runtime: Runtime) -> dict[str, Any]:
     """Published programs matching the person's open training needs (a suggestion only)."""
     async with runtime.db.read_session() as session:

@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal, Self
 
 from asn_schemas.pelatihan import ProgramKind
 from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from servicekit.answers import Answer, Timestamp
 from servicekit.pagination import decode_cursor
 from servicekit.problems import invalid
 
@@ -132,3 +133,232 @@ def cursor_id(cursor: str | None) -> uuid.UUID | None:
         return uuid.UUID(raw)
     except ValueError as exc:
         raise invalid("invalid_cursor", "Cursor tidak dikenali.", field="cursor") from exc
+
+
+# Answers: what each route returns, declared for the OpenAPI (the portal's types are
+# generated from it). Routes that answer a Response (ETag, Location) only declare them;
+# routes that answer a dict are validated through them. The fuzz tests and every
+# integration test (`servicekit.testing.answers_as_declared`) hold the answers to them, and
+# an undeclared key fails (`servicekit.answers.Answer`).
+
+
+class InstitutionView(Answer):
+    id: uuid.UUID
+    name: str
+    kind: str
+    agreement_number: str
+    valid_from: date
+    valid_until: date
+    version: int
+
+
+class ProgramView(Answer):
+    """A program; read alone it also says how many `candidates` are in its ranking."""
+
+    id: uuid.UUID
+    title: str
+    kind: ProgramKind
+    klasikal: bool
+    institution_id: uuid.UUID
+    jp: int
+    start: date
+    end: date
+    online: bool
+    place: str | None
+    quota: int
+    cost_per_participant: int
+    competencies: list[str]
+    eligibility: list[dict[str, Any]]
+    status: str
+    cancel_reason: str | None
+    version: int
+    candidates: int | None = None
+
+
+class StandingView(Answer):
+    position: int
+    within_quota: bool
+    score: int
+
+
+class BudgetLine(Answer):
+    unit_code: str | None
+    year: int | None
+
+
+class EnrollmentView(Answer):
+    """An enrolment; requested, decided or read alone it carries its `standing` in the
+    program's ranking while it waits for a seat (null once it no longer does)."""
+
+    id: uuid.UUID
+    program_id: uuid.UUID
+    nip: str
+    unit_code: str | None
+    origin: str | None
+    requested_by: str | None
+    requested_at: Timestamp | None
+    status: str
+    approver_nip: str | None
+    decisions: list[dict[str, Any]]
+    cost: int
+    cost_state: str | None
+    budget: BudgetLine
+    certificate_number: str | None
+    outcome_reason: str | None
+    finished_at: Timestamp | None
+    version: int
+    standing: StandingView | None = None
+
+
+class LearningRecordView(Answer):
+    id: uuid.UUID
+    nip: str
+    kind: str
+    title: str
+    provider: str | None
+    jp: int
+    start: date
+    end: date
+    certificate_number: str | None
+    evidence_url: str | None
+    competencies: list[str]
+    status: str
+    verifier_nip: str | None
+    verified_by: str | None
+    verified_at: Timestamp | None
+    note: str | None
+    version: int
+
+
+class BudgetView(Answer):
+    unit_code: str
+    year: int
+    allocated: int
+    committed: int
+    spent: int
+    remaining: int
+    version: int
+
+
+class ProgramPage(Answer):
+    items: list[ProgramView]
+    next_cursor: str | None
+
+
+class EnrollmentPage(Answer):
+    items: list[EnrollmentView]
+    next_cursor: str | None
+
+
+class LearningRecordPage(Answer):
+    items: list[LearningRecordView]
+    next_cursor: str | None
+
+
+class InstitutionList(Answer):
+    items: list[InstitutionView]
+
+
+class NeedView(Answer):
+    id: uuid.UUID
+    nip: str
+    unit_code: str | None
+    year: int
+    predikat: str | None
+    competency: str
+    appraisal_id: uuid.UUID
+    open: bool
+    identified_at: Timestamp | None
+
+
+class NeedList(Answer):
+    items: list[NeedView]
+
+
+class CreditView(Answer):
+    id: uuid.UUID
+    source: str
+    title: str
+    kind: str
+    klasikal: bool
+    jp: int
+    start: date
+    end: date
+    institution: str | None
+    certificate_number: str | None
+
+
+class PersonJp(Answer):
+    """A person's JP in a year against the target, with the credits and every certificate."""
+
+    nip: str
+    year: int
+    target: int
+    jp: int
+    klasikal: int
+    non_klasikal: int
+    shortfall: int
+    compliant: bool
+    flagged: bool
+    credits: list[CreditView]
+    certificates: list[CreditView]
+
+
+class BelowTarget(Answer):
+    nip: str
+    jp: int
+    shortfall: int
+    flagged: bool
+
+
+class UnitJp(Answer):
+    """A unit's compliance: the share of its staff at the target, and those below it."""
+
+    unit_code: str
+    year: int
+    target: int
+    staff: int
+    compliant: int
+    compliance: float
+    below: list[BelowTarget]
+
+
+class RecommendedProgram(ProgramView):
+    """A program, with the open needs (competencies) it `meets`."""
+
+    meets: list[str]
+
+
+class Recommendations(Answer):
+    nip: str
+    needs: list[str]
+    programs: list[RecommendedProgram]
+    note: str
+
+
+class ScoreView(Answer):
+    total: int
+    jp_shortfall: int
+    training_need: int
+    years_since_training: int
+
+
+class RankedCandidate(Answer):
+    """A place in the ranking; who it is (enrolment, NIP, name) only for those who may see."""
+
+    position: int
+    within_quota: bool
+    status: str
+    score: ScoreView
+    enrollment_id: uuid.UUID | None
+    nip: str | None
+    name: str | None
+    unit_code: str | None
+    mine: bool
+
+
+class ProgramRanking(Answer):
+    program_id: uuid.UUID
+    quota: int
+    criteria: dict[str, str]
+    items: list[RankedCandidate]

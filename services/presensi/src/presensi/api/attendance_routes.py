@@ -21,7 +21,17 @@ from sqlalchemy import text
 
 from presensi import access, attendance, closing, store
 from presensi import official_travel as travel
-from presensi.api.schemas import CheckBody, OfficialTravelBody, now
+from presensi.api.schemas import (
+    AttendanceList,
+    AttendanceRecap,
+    CheckBody,
+    CheckInView,
+    CheckOutView,
+    ClosedDay,
+    OfficialTravelBody,
+    OfficialTravelView,
+    now,
+)
 from presensi.domain.calendar import business_date
 from presensi.punches import Answer, Desks, Punch
 from presensi.settings import PresensiSettings
@@ -30,7 +40,7 @@ router = APIRouter(tags=["attendance"])
 Now = Annotated[dt.datetime, Depends(now)]
 
 
-@router.post("/attendance/check-in", status_code=201)
+@router.post("/attendance/check-in", status_code=201, response_model=CheckInView)
 async def check_in(
     who: CurrentIdentity,
     runtime: Runtime,
@@ -44,7 +54,7 @@ async def check_in(
     return await _punch(desks.check_in, who, runtime, request, clock, body, idempotency_key)
 
 
-@router.post("/attendance/check-out")
+@router.post("/attendance/check-out", response_model=CheckOutView)
 async def check_out(
     who: CurrentIdentity,
     runtime: Runtime,
@@ -98,7 +108,7 @@ def _date_range(start: dt.date, end: dt.date, *, limit_days: int = 366) -> None:
         raise invalid("range_too_long", f"Rentang paling lama {limit_days} hari.", field="to")
 
 
-@router.post("/attendance/official-travel", status_code=201)
+@router.post("/attendance/official-travel", status_code=201, response_model=OfficialTravelView)
 async def official_travel(
     body: OfficialTravelBody,
     who: CurrentIdentity,
@@ -119,7 +129,7 @@ async def official_travel(
     )
 
 
-@router.get("/attendance")
+@router.get("/attendance", response_model=AttendanceList, response_model_exclude_unset=True)
 async def list_attendance(
     who: CurrentIdentity,
     runtime: Runtime,
@@ -161,7 +171,7 @@ def _month(month: str) -> tuple[dt.date, dt.date]:
     return first, last
 
 
-@router.get("/attendance/recap")
+@router.get("/attendance/recap", response_model=AttendanceRecap, response_model_exclude_unset=True)
 async def recap(
     who: CurrentIdentity,
     runtime: Runtime,
@@ -212,7 +222,7 @@ def _may_close(who: Identity) -> bool:
     return access.is_bkpsdm(who) or who.sub.startswith("system:") or who.has_role("system")
 
 
-@router.post("/attendance/days/{day}/close")
+@router.post("/attendance/days/{day}/close", response_model=ClosedDay)
 async def close_day(
     day: BusinessDate,
     who: CurrentIdentity,

@@ -17,7 +17,15 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from presensi import access, holidays, store, work_schedules
-from presensi.api.schemas import HolidayBody, ScheduleBody, now
+from presensi.api.schemas import (
+    HolidayBody,
+    HolidayView,
+    HolidayYear,
+    ScheduleBody,
+    ScheduleRowView,
+    UnitSchedule,
+    now,
+)
 from presensi.domain.calendar import business_date
 from presensi.domain.schedules import days_to_json, schedule_for
 from presensi.models import ScheduleRow
@@ -26,7 +34,7 @@ router = APIRouter(tags=["calendar"])
 Now = Annotated[dt.datetime, Depends(now)]
 
 
-@router.get("/holidays")
+@router.get("/holidays", response_model=HolidayYear, response_model_exclude_unset=True)
 async def list_holidays(
     who: CurrentIdentity,
     runtime: Runtime,
@@ -40,7 +48,7 @@ async def list_holidays(
     return {"year": target, "items": [holidays.view(h) for h in items]}
 
 
-@router.post("/holidays", status_code=201)
+@router.post("/holidays", status_code=201, response_model=HolidayView)
 async def declare_holiday(
     body: HolidayBody,
     who: CurrentIdentity,
@@ -60,7 +68,7 @@ async def declare_holiday(
     )
 
 
-@router.delete("/holidays/{holiday_id}")
+@router.delete("/holidays/{holiday_id}", response_model=HolidayView)
 async def remove_holiday(
     holiday_id: uuid.UUID, who: CurrentIdentity, runtime: Runtime, request: Request
 ) -> JSONResponse:
@@ -73,7 +81,9 @@ async def remove_holiday(
     return await run_command(runtime, who, request, body=None, key=None, action=action)
 
 
-@router.get("/schedules/{unit_code}")
+@router.get(
+    "/schedules/{unit_code}", response_model=UnitSchedule, response_model_exclude_unset=True
+)
 async def get_schedule(
     unit_code: str,
     who: CurrentIdentity,
@@ -107,7 +117,7 @@ async def get_schedule(
         }
 
 
-@router.put("/schedules/{unit_code}")
+@router.put("/schedules/{unit_code}", response_model=ScheduleRowView)
 async def put_schedule(
     unit_code: str,
     body: ScheduleBody,

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from presensi import access, corrections, store
-from presensi.api.schemas import Body, now
+from presensi.api.schemas import Body, CorrectionPage, CorrectionView, now
 from presensi.domain.correction_rules import CorrectionKind
 from presensi.settings import PresensiSettings
 from presensi.shift_tables import AttendanceCorrection
@@ -51,7 +51,7 @@ class CorrectionDecisionBody(Body):
     note: str | None = Field(default=None, max_length=1000)
 
 
-@router.post("/attendance-corrections", status_code=201)
+@router.post("/attendance-corrections", status_code=201, response_model=CorrectionView)
 async def create_correction(
     body: CorrectionBody,
     who: CurrentIdentity,
@@ -72,7 +72,9 @@ async def create_correction(
     )  # fmt: skip
 
 
-@router.get("/attendance-corrections")
+@router.get(
+    "/attendance-corrections", response_model=CorrectionPage, response_model_exclude_unset=True
+)
 async def list_corrections(
     who: CurrentIdentity,
     runtime: Runtime,
@@ -109,7 +111,7 @@ async def list_corrections(
     }
 
 
-@router.get("/attendance-corrections/{correction_id}")
+@router.get("/attendance-corrections/{correction_id}", response_model=CorrectionView)
 async def get_correction(correction_id: uuid.UUID, who: CurrentIdentity, runtime: Runtime) -> Any:
     """One correction: the employee, their supervisor, admin_opd of the unit, BKPSDM."""
     async with runtime.db.read_session() as session:
@@ -120,7 +122,7 @@ async def get_correction(correction_id: uuid.UUID, who: CurrentIdentity, runtime
         return JSONResponse(corrections.view(c), headers={"ETag": f'"{c.version}"'})
 
 
-@router.post("/attendance-corrections/{correction_id}/decision")
+@router.post("/attendance-corrections/{correction_id}/decision", response_model=CorrectionView)
 async def decide_correction(
     correction_id: uuid.UUID,
     body: CorrectionDecisionBody,

@@ -23,7 +23,7 @@ from servicekit.runtime import Runtime
 from servicekit.uow import UnitOfWork
 
 from presensi import devices
-from presensi.api.schemas import Body
+from presensi.api.schemas import Body, DevicePunches, DeviceView
 from presensi.domain import attlog
 from presensi.punches import Desks
 
@@ -48,7 +48,7 @@ class DeviceBatch(Body):
     records: list[DeviceLine] = Field(min_length=1, max_length=5000)
 
 
-@router.post("/devices", status_code=201)
+@router.post("/devices", status_code=201, response_model=DeviceView)
 async def register_device(
     body: DeviceBody, who: CurrentIdentity, runtime: Runtime, request: Request
 ) -> JSONResponse:
@@ -134,7 +134,12 @@ def _lines(content_type: str, raw: bytes) -> list[tuple[str, dt.datetime]]:
     return [(r.pin, devices.instant(r.timestamp)) for r in body.records]
 
 
-@router.post("/devices/{serial}/punches", openapi_extra=_PUNCHES_BODY)
+@router.post(
+    "/devices/{serial}/punches",
+    openapi_extra=_PUNCHES_BODY,
+    response_model=DevicePunches,
+    response_model_exclude_unset=True,
+)
 async def device_punches(
     serial: str,
     runtime: Runtime,

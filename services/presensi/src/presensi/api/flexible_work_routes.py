@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from presensi import access, flexible_work, store
-from presensi.api.schemas import Body, now
+from presensi.api.schemas import Body, FlexibleWorkPage, FlexibleWorkView, now
 from presensi.shift_tables import FlexibleWork
 
 router = APIRouter(tags=["flexible-work"])
@@ -41,7 +41,7 @@ class FlexibleDecisionBody(Body):
     note: str | None = Field(default=None, max_length=1000)
 
 
-@router.post("/flexible-work", status_code=201)
+@router.post("/flexible-work", status_code=201, response_model=FlexibleWorkView)
 async def create_flexible_work(
     body: FlexibleWorkBody,
     who: CurrentIdentity,
@@ -62,7 +62,7 @@ async def create_flexible_work(
     )  # fmt: skip
 
 
-@router.get("/flexible-work")
+@router.get("/flexible-work", response_model=FlexibleWorkPage, response_model_exclude_unset=True)
 async def list_flexible_work(
     who: CurrentIdentity,
     runtime: Runtime,
@@ -99,7 +99,7 @@ async def list_flexible_work(
     }
 
 
-@router.get("/flexible-work/{request_id}")
+@router.get("/flexible-work/{request_id}", response_model=FlexibleWorkView)
 async def get_flexible_work(request_id: uuid.UUID, who: CurrentIdentity, runtime: Runtime) -> Any:
     """One request: the employee, their supervisor, admin_opd of the unit, BKPSDM."""
     async with runtime.db.read_session() as session:
@@ -110,7 +110,7 @@ async def get_flexible_work(request_id: uuid.UUID, who: CurrentIdentity, runtime
         return JSONResponse(flexible_work.view(f), headers={"ETag": f'"{f.version}"'})
 
 
-@router.post("/flexible-work/{request_id}/decision")
+@router.post("/flexible-work/{request_id}/decision", response_model=FlexibleWorkView)
 async def decide_flexible_work(
     request_id: uuid.UUID,
     body: FlexibleDecisionBody,

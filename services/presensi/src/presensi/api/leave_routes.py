@@ -18,7 +18,14 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from presensi import access, leave_requests, store
-from presensi.api.schemas import DecisionBody, LeaveRequestBody, now
+from presensi.api.schemas import (
+    DecisionBody,
+    LeaveBalances,
+    LeaveRequestBody,
+    LeaveRequestPage,
+    LeaveRequestView,
+    now,
+)
 from presensi.domain.calendar import business_date
 from presensi.models import LeaveRequest
 
@@ -26,7 +33,7 @@ router = APIRouter(tags=["leave"])
 Now = Annotated[dt.datetime, Depends(now)]
 
 
-@router.post("/leave-requests", status_code=201)
+@router.post("/leave-requests", status_code=201, response_model=LeaveRequestView)
 async def create_request(
     body: LeaveRequestBody,
     who: CurrentIdentity,
@@ -53,7 +60,7 @@ async def create_request(
     )
 
 
-@router.get("/leave-requests")
+@router.get("/leave-requests", response_model=LeaveRequestPage, response_model_exclude_unset=True)
 async def list_requests(
     who: CurrentIdentity,
     runtime: Runtime,
@@ -101,7 +108,7 @@ async def list_requests(
     return {"items": items, "next_cursor": encode_cursor(str(rows[limit - 1].id)) if more else None}
 
 
-@router.get("/leave-requests/{request_id}")
+@router.get("/leave-requests/{request_id}", response_model=LeaveRequestView)
 async def get_request(request_id: uuid.UUID, who: CurrentIdentity, runtime: Runtime) -> Any:
     """One request: the requester, their supervisor, admin_opd of the unit, BKPSDM."""
     async with runtime.db.read_session() as session:
@@ -112,7 +119,7 @@ async def get_request(request_id: uuid.UUID, who: CurrentIdentity, runtime: Runt
         return JSONResponse(leave_requests.view(req, who), headers={"ETag": f'"{req.version}"'})
 
 
-@router.post("/leave-requests/{request_id}/decision")
+@router.post("/leave-requests/{request_id}/decision", response_model=LeaveRequestView)
 async def decide(
     request_id: uuid.UUID,
     body: DecisionBody,
@@ -134,7 +141,7 @@ async def decide(
     return await run_command(runtime, who, request, body=body, key=idempotency_key, action=action)
 
 
-@router.post("/leave-requests/{request_id}/cancel")
+@router.post("/leave-requests/{request_id}/cancel", response_model=LeaveRequestView)
 async def cancel(
     request_id: uuid.UUID,
     who: CurrentIdentity,
@@ -152,7 +159,9 @@ async def cancel(
     return await run_command(runtime, who, request, body=None, key=idempotency_key, action=action)
 
 
-@router.get("/leave-balances/{nip}")
+@router.get(
+    "/leave-balances/{nip}", response_model=LeaveBalances, response_model_exclude_unset=True
+)
 async def balances(
     nip: str,
     who: CurrentIdentity,

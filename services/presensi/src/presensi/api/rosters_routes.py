@@ -18,7 +18,7 @@ from servicekit.uow import UnitOfWork
 from sqlalchemy import text
 
 from presensi import access, rosters
-from presensi.api.schemas import Body, now
+from presensi.api.schemas import Body, RosterView, ShiftTypeList, ShiftTypeView, now
 from presensi.domain.calendar import business_date
 
 router = APIRouter(tags=["rosters"])
@@ -60,7 +60,7 @@ class RosterChangeBody(Body):
     reason: str = Field(min_length=3, max_length=500)
 
 
-@router.post("/shift-types", status_code=201)
+@router.post("/shift-types", status_code=201, response_model=ShiftTypeView)
 async def create_shift_type(
     body: ShiftTypeBody,
     who: CurrentIdentity,
@@ -80,7 +80,7 @@ async def create_shift_type(
     )  # fmt: skip
 
 
-@router.get("/shift-types")
+@router.get("/shift-types", response_model=ShiftTypeList, response_model_exclude_unset=True)
 async def list_shift_types(who: CurrentIdentity, runtime: Runtime, unit_code: str) -> Any:
     """A unit's shift types."""
     async with runtime.db.read_session() as session:
@@ -88,7 +88,7 @@ async def list_shift_types(who: CurrentIdentity, runtime: Runtime, unit_code: st
     return {"unit_code": unit_code, "items": [rosters.shift_view(s) for s in shifts.values()]}
 
 
-@router.put("/shift-types/{shift_id}")
+@router.put("/shift-types/{shift_id}", response_model=ShiftTypeView)
 async def update_shift_type(
     shift_id: uuid.UUID,
     body: ShiftTypeUpdateBody,
@@ -106,7 +106,7 @@ async def update_shift_type(
     return await run_command(runtime, who, request, body=body, key=None, action=action)
 
 
-@router.put("/rosters/{unit_code}/{month}")
+@router.put("/rosters/{unit_code}/{month}", response_model=RosterView)
 async def put_roster(
     unit_code: str,
     month: str,
@@ -124,7 +124,7 @@ async def put_roster(
     return await run_command(runtime, who, request, body=body, key=None, action=action)
 
 
-@router.get("/rosters/{unit_code}/{month}")
+@router.get("/rosters/{unit_code}/{month}", response_model=RosterView)
 async def get_roster(unit_code: str, month: str, who: CurrentIdentity, runtime: Runtime) -> Any:
     """A unit's roster for a month with its changes: the unit's people, admin_opd, BKPSDM."""
     rosters.month_of(month)
@@ -139,7 +139,7 @@ async def get_roster(unit_code: str, month: str, who: CurrentIdentity, runtime: 
     return JSONResponse(view, headers={"ETag": f'"{view["version"]}"'})
 
 
-@router.post("/rosters/{unit_code}/{month}/publish")
+@router.post("/rosters/{unit_code}/{month}/publish", response_model=RosterView)
 async def publish_roster(
     unit_code: str,
     month: str,
@@ -158,7 +158,7 @@ async def publish_roster(
     return await run_command(runtime, who, request, body=None, key=idempotency_key, action=action)
 
 
-@router.patch("/rosters/{unit_code}/{day}/{nip}")
+@router.patch("/rosters/{unit_code}/{day}/{nip}", response_model=RosterView)
 async def change_roster_day(
     unit_code: str,
     day: dt.date,
