@@ -3,7 +3,7 @@ import { bkpsdmMenuEn, bkpsdmMenuId } from "./bkpsdm/menu-words";
 
 // Bahasa Indonesia first; the words are PORTAL.md's, nowhere a synonym.
 const id = {
-  app: { title: "Portal ASN", city: "Pemerintah Kota Sawahlunto", signOut: "Keluar", language: "Bahasa", menu: "Menu utama", stale: "Data mungkin belum terbaru", loading: "Memuat…", offline: "Anda sedang luring. Halaman akan diperbarui saat tersambung kembali." },
+  app: { title: "Portal ASN", city: "Pemerintah Kota Sawahlunto", signOut: "Keluar", language: "Bahasa", menu: "Menu utama", stale: "Data mungkin belum terbaru", loading: "Memuat…", offline: "Anda sedang luring. Halaman akan diperbarui saat tersambung kembali.", events: "Katalog data peristiwa untuk analis (Kafka)" },
   menu: { beranda: "Beranda", cuti: "Cuti", profil: "Profil Saya", kotakMasuk: "Kotak Masuk", dasborUnit: "Dasbor Unit", dataPegawai: "Data Pegawai", aspirasi: "Sampaikan Aspirasi", lacak: "Lacak Laporan", papan: "Papan Transparansi", masuk: "Masuk untuk ASN", pelatihan: "Pelatihan", skp: "Kinerja (SKP)", tim: "Tim Saya" },
   signIn: {
     title: "Masuk ke Portal ASN",
@@ -300,7 +300,7 @@ const id = {
 type Messages = typeof id;
 
 const en: Messages = {
-  app: { title: "ASN Portal", city: "City Government of Sawahlunto", signOut: "Sign out", language: "Language", menu: "Main menu", stale: "Data may not be up to date", loading: "Loading…", offline: "You are offline. The page will refresh once connected again." },
+  app: { title: "ASN Portal", city: "City Government of Sawahlunto", signOut: "Sign out", language: "Language", menu: "Main menu", stale: "Data may not be up to date", loading: "Loading…", offline: "You are offline. The page will refresh once connected again.", events: "Event catalogue for analysts (Kafka)" },
   menu: { beranda: "Home", cuti: "Leave", profil: "My profile", kotakMasuk: "Inbox", dasborUnit: "Unit dashboard", dataPegawai: "Employees", aspirasi: "Send a report", lacak: "Track a report", papan: "Transparency board", masuk: "Sign in for ASN", pelatihan: "Training", skp: "Performance (SKP)", tim: "My team" },
   signIn: {
     title: "Sign in to the ASN Portal",

@@ -280,6 +280,11 @@ async def test_a_citizen_sends_follows_reopens_and_confirms_a_complaint(browser,
     await expect(figures.get_by_role("row", name=f"Dinas {unit} 1")).to_be_visible()
     await check_accessibility(page, "papan")
     await screenshot(page, "papan-phone")
+
+    # Analysts find the event catalogue from any page; the gateway serves it, not the app.
+    await page.get_by_role("link", name="Katalog data peristiwa untuk analis").click()
+    await expect(page).to_have_url(f"{portal.suite.gateway_url}/events")
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Event catalogue")
     await context.close()
 
 
