@@ -11,6 +11,7 @@ import pytest
 from gateway.main import create_app, migrate
 from gateway.settings import GatewaySettings
 from gateway_testkit import Gateway, StubServer, new_group, today_wib
+from servicekit.testing import answers_as_declared
 
 
 @pytest.fixture
@@ -59,5 +60,10 @@ async def gateway(gateway_settings, stub, token_for, kafka_bootstrap) -> AsyncIt
     app.state.gateway.today = lambda: pinned
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://gateway") as client:
+        async with httpx.AsyncClient(
+            transport=transport,
+            base_url="http://gateway",
+            # Every answer of the gateway's own views is held to the model its route declares.
+            event_hooks={"response": [answers_as_declared(app)]},
+        ) as client:
             yield Gateway(client, settings, kafka_bootstrap, token_for, app)

@@ -1,61 +1,26 @@
-// The shapes the pages read. Answers the services declare come from the generated schema
-// (`Schemas[...]`); the gateway's own views and the answers still free-form (see
-// tests/contract/test_typed_answers.py) follow gateway/src/gateway/api/reads.py and the views.
+// The shapes the pages read, from the generated schema (`Schemas[...]`): the services' answers
+// and the gateway's own views (gateway/src/gateway/api/answers.py) alike.
 import type { ProfileKinerja } from "./kinerja";
 import type { Schemas } from "./routes";
 
-export interface Freshness {
-  stale: boolean;
-  reasons: string[];
-  services_down: string[];
-}
+/** The staleness indicator every read of the gateway carries. */
+export type Freshness = Schemas["Freshness"];
 
-export interface AttendanceRecord {
-  date: string;
-  status: string | null;
-  checked_in_at: string | null;
-  checked_out_at: string | null;
-  minutes_late: number | null;
-  late_category: string | null;
-  minutes_early: number | null;
-  early_category: string | null;
-  leave_type: string | null;
-}
+/** A day's attendance row as the profile shows it. */
+export type AttendanceRecord = Schemas["AttendanceRecord"];
 
-export interface HistoryItem {
-  value: unknown;
-  tmt: string | null;
-  event_type: string;
-  recorded_at: string;
-}
+export type HistoryItem = Schemas["HistoryItem"];
 
-export interface Profile {
-  nip: string;
-  name: string;
-  golongan: string;
-  pangkat: string | null;
-  position: { name?: string; kind?: string } | null;
-  unit: { code: string; name: string | null };
-  supervisor: { nip: string; name: string | null } | null;
-  retirement_date: string | null;
-  history: Record<string, HistoryItem[]>;
-  attendance_today: { date: string; status: string; leave_type: string | null; record: AttendanceRecord | null };
-  attendance_month: { month: string; by_status: Record<string, number>; minutes_late: number };
-  open_requests: LeaveSummary[];
-  kinerja?: ProfileKinerja;
-  freshness: Freshness;
-}
+/** The gateway's profile view; its kinerja section is built by kinerja_views (still a
+ * free-form object in the OpenAPI), so it keeps the shape ./kinerja declares. */
+export type Profile = Omit<Schemas["ProfileView"], "kinerja"> & { kinerja?: ProfileKinerja };
 
-export interface LeaveSummary {
-  request_id: string;
-  leave_type: string;
-  start_date: string;
-  end_date: string;
-  working_days: number | null;
-  state: string;
-}
+export type LeaveSummary = Schemas["LeaveSummary"];
 
-/** presensi's answer to a check-in or check-out: the geofence result is the punch's own. */
+/** presensi's answer to a check-in or check-out: the geofence result is the punch's own.
+ * One shape for both (the page shows either beside the profile's record), so the fields of
+ * one answer only are optional; the answers themselves are Schemas["CheckInView"] and
+ * Schemas["CheckOutView"]. */
 export interface Punch {
   id: string;
   date: string;
@@ -75,44 +40,11 @@ export type Balance = Schemas["LeaveBalances"];
 /** presensi's leave request, as declared in the OpenAPI. */
 export type LeaveRequest = Schemas["LeaveRequestView"];
 
-export interface InboxItem {
-  /** leave_request, skp, appraisal, enrollment, learning_record, attendance_correction,
-   * flexible_work, ticket_to_verify/route/follow_up/answer, ticket_on_hold, ticket_escalated */
-  kind: string;
-  action: string;
-  request_id?: string;
-  nip?: string;
-  name?: string | null;
-  code?: string;
-  title?: string | null;
-  leave_type?: string;
-  start_date?: string;
-  end_date?: string;
-  working_days?: number | null;
-  // kinerja's items (gateway/src/gateway/api/kinerja_views.py)
-  skp_id?: string;
-  appraisal_id?: string;
-  year?: number;
-  period_kind?: "annual" | "quarterly" | "monthly";
-  period_number?: number | null;
-}
+/** One item of the inbox: kind (leave_request, skp, appraisal, enrollment, learning_record,
+ * attendance_correction, flexible_work, ticket_*) and where to decide it. */
+export type InboxItem = Schemas["InboxItem"];
 
-export interface Dashboard {
-  unit: { code: string; name: string };
-  headcount: { total: number; golongan: Record<string, number>; asn_type: Record<string, number> };
-  attendance_today: {
-    date: string;
-    present?: number;
-    late?: number;
-    on_leave?: number;
-    no_record?: number;
-    day_off?: number;
-    non_working_day?: { kind: string; name: string } | null;
-  };
-  pending_leave_decisions: unknown[];
-  retirements_next_12_months: { nip: string; name: string; retirement_date: string }[];
-  freshness: Freshness;
-}
+export type Dashboard = Schemas["UnitDashboard"];
 
 // pelatihan (services/pelatihan/src/pelatihan/views.py and reports.py).
 export type Program = Schemas["ProgramView"];

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 from servicekit.devkeys import ensure_dev_keys, mint_token
 from servicekit.identity import Role
 
+from gateway.api.answers import DevToken
 from gateway.settings import GatewaySettings
 from gateway.state import State
 
@@ -23,7 +22,7 @@ class DevTokenRequest(BaseModel):
 
 
 @router.post("/auth/dev-token")
-async def dev_token(body: DevTokenRequest, request: Request) -> dict[str, Any]:
+async def dev_token(body: DevTokenRequest, request: Request) -> DevToken:
     """Mint a development token (dev mode only; production uses the city's IdP)."""
     settings: GatewaySettings = request.app.state.gateway.settings
     private, _ = ensure_dev_keys(settings.dev_keys_dir)
@@ -36,7 +35,8 @@ async def dev_token(body: DevTokenRequest, request: Request) -> dict[str, Any]:
         issuer=settings.jwt_issuer,
         audience=settings.jwt_audience,
     )
-    return {"access_token": token, "token_type": "Bearer", "expires_in": body.ttl_s}
+    # The OAuth token type, not a secret.
+    return DevToken(access_token=token, token_type="Bearer", expires_in=body.ttl_s)  # noqa: S106
 
 
 class DevPerson(BaseModel):

@@ -7,18 +7,33 @@ from datetime import date, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
+from fastapi.encoders import jsonable_encoder
+from fastapi.responses import JSONResponse
 from servicekit.auth import CurrentIdentity
 from servicekit.identity import Role
 from servicekit.problems import invalid, not_found
 
 from gateway import access
-from gateway.api import aspirasi_views, kinerja_views, pelatihan_views, presensi_views, queries
+from gateway.api import (
+    answers,
+    aspirasi_views,
+    kinerja_views,
+    pelatihan_views,
+    presensi_views,
+    queries,
+)
 from gateway.state import State
 from gateway.upstream import READ_MODEL_SOURCES
 from gateway.workdays import attendance_status, non_working_day
 
 router = APIRouter(prefix="/api", tags=["views"])
 _DIGITS = re.compile(r"^[0-9]{1,18}$")
+
+
+def _sent(body: dict[str, Any]) -> JSONResponse:
+    """The answer as these views have always sent it (FastAPI's encoding of the dict): the
+    routes only declare their models, so declaring them changes no JSON the portal reads."""
+    return JSONResponse(jsonable_encoder(body))
 
 
 def _one_year_after(day: date) -> date:
@@ -28,8 +43,8 @@ def _one_year_after(day: date) -> date:
         return day + timedelta(days=365)
 
 
-@router.get("/profiles/{nip}")
-async def profile(nip: str, who: CurrentIdentity, state: State) -> dict[str, Any]:
+@router.get("/profiles/{nip}", response_model=answers.ProfileView)
+async def profile(nip: str, who: CurrentIdentity, state: State) -> JSONResponse:
     """An employee's whole picture: identity, unit, rank and position with history,
     supervisor, today's attendance, this month's recap, leave balances, open requests, the
     current SKP and the predikat history."""
@@ -49,45 +64,49 @@ async def profile(nip: str, who: CurrentIdentity, state: State) -> dict[str, Any
         item.pop("id", None)
         history.setdefault(field, []).append(item)
     day_off = non_working_day(today, row["holiday_today"])
-    return {
-        "nip": row["nip"],
-        "name": row["name"],
-        "sex": row["sex"],
-        "birth_date": row["birth_date"],
-        "asn_type": row["asn_type"],
-        "status": row["status"],
-        "golongan": row["golongan"],
-        "pangkat": row["pangkat"],
-        "tmt_golongan": row["tmt_golongan"],
-        "position": row["position"],
-        "unit": {"code": row["unit_code"], "name": row["unit_name"], "unit_id": row["unit_id"]},
-        "supervisor": (
-            {"nip": row["supervisor_nip"], "name": row["supervisor_name"]}
-            if row["supervisor_nip"]
-            else None
-        ),
-        "retirement_date": row["retirement_date"],
-        "history": history,
-        "attendance_today": {
-            "date": today,
-            "status": attendance_status(row["today"], row["on_leave_today"], day_off is not None),
-            "leave_type": (row["today"] or {}).get("leave_type") or row["on_leave_today"],
-            "non_working_day": day_off,
-            "record": row["today"],
-        },
-        "attendance_month": {"month": today.strftime("%Y-%m"), **row["recap"]},
-        "leave_balances": row["balances"],
-        "open_requests": row["open_requests"],
-        "roster_week": roster,
-        "kinerja": kinerja_views.profile_section(row["skps"], row["predikat"], row["feedback"]),
-        "pelatihan": pelatihan,
-        "updated_at": row["updated_at"],
-        "freshness": state.freshness(),
-    }
+    return _sent(
+        {
+            "nip": row["nip"],
+            "name": row["name"],
+            "sex": row["sex"],
+            "birth_date": row["birth_date"],
+            "asn_type": row["asn_type"],
+            "status": row["status"],
+            "golongan": row["golongan"],
+            "pangkat": row["pangkat"],
+            "tmt_golongan": row["tmt_golongan"],
+            "position": row["position"],
+            "unit": {"code": row["unit_code"], "name": row["unit_name"], "unit_id": row["unit_id"]},
+            "supervisor": (
+                {"nip": row["supervisor_nip"], "name": row["supervisor_name"]}
+                if row["supervisor_nip"]
+                else None
+            ),
+            "retirement_date": row["retirement_date"],
+            "history": history,
+            "attendance_today": {
+                "date": today,
+                "status": attendance_status(
+                    row["today"], row["on_leave_today"], day_off is not None
+                ),
+                "leave_type": (row["today"] or {}).get("leave_type") or row["on_leave_today"],
+                "non_working_day": day_off,
+                "record": row["today"],
+            },
+            "attendance_month": {"month": today.strftime("%Y-%m"), **row["recap"]},
+            "leave_balances": row["balances"],
+            "open_requests": row["open_requests"],
+            "roster_week": roster,
+            "kinerja": kinerja_views.profile_section(row["skps"], row["predikat"], row["feedback"]),
+            "pelatihan": pelatihan,
+            "updated_at": row["updated_at"],
+            "freshness": state.freshness(),
+        }
+    )
 
 
-@router.get("/units/{code}/dashboard")
-async def unit_dashboard(code: str, who: CurrentIdentity, state: State) -> dict[str, Any]:
+@router.get("/units/{code}/dashboard", response_model=answers.UnitDashboard)
+async def unit_dashboard(code: str, who: CurrentIdentity, state: State) -> JSONResponse:
     """A unit (with the units below it): headcount, today's attendance, pending leave
     decisions, retirements in the next 12 months, the annual predikat distribution, and
     its citizens' complaints (open, escalated, monthly signals)."""
@@ -110,30 +129,32 @@ async def unit_dashboard(code: str, who: CurrentIdentity, state: State) -> dict[
         complaints = await aspirasi_views.complaint_figures(conn, code)
         training = await pelatihan_views.unit_section(conn, code, today)
         roster = await presensi_views.unit_week(conn, code, today)
-    return {
-        "unit": dict(unit),
-        "headcount": {"total": sum(headcount["status"].values()), **headcount},
-        "attendance_today": {
-            "date": today,
-            "non_working_day": day_off,
-            **(dict(attendance) if attendance else {}),
-        },
-        "pending_leave_decisions": [dict(r) for r in pending],
-        "roster_week": roster,
-        "retirements_next_12_months": [dict(r) for r in retiring],
-        "predikat_distribution": distribution,
-        "pelatihan": training,
-        "complaints": complaints,
-        "freshness": state.freshness((*READ_MODEL_SOURCES, "aspirasi")),
-    }
+    return _sent(
+        {
+            "unit": dict(unit),
+            "headcount": {"total": sum(headcount["status"].values()), **headcount},
+            "attendance_today": {
+                "date": today,
+                "non_working_day": day_off,
+                **(dict(attendance) if attendance else {}),
+            },
+            "pending_leave_decisions": [dict(r) for r in pending],
+            "roster_week": roster,
+            "retirements_next_12_months": [dict(r) for r in retiring],
+            "predikat_distribution": distribution,
+            "pelatihan": training,
+            "complaints": complaints,
+            "freshness": state.freshness((*READ_MODEL_SOURCES, "aspirasi")),
+        }
+    )
 
 
-@router.get("/inbox")
+@router.get("/inbox", response_model=answers.Inbox)
 async def inbox(
     who: CurrentIdentity,
     state: State,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-) -> dict[str, Any]:
+) -> JSONResponse:
     """What waits for the caller's decision: leave requests of those who report to them
     (and, for BKPSDM, requests forwarded to BKPSDM), SKPs to agree, appraisals to rate,
     attendance corrections and flexible-work days to decide, enrolments to decide and
@@ -152,23 +173,25 @@ async def inbox(
         {"kind": "leave_request", "action": f"/api/leave-requests/{r['request_id']}", **dict(r)}
         for r in rows
     ]
-    return {
-        "items": items + shifts + skps + appraisals + training + tickets,
-        "freshness": state.freshness(("presensi", "kinerja", "pelatihan", "aspirasi")),
-    }
+    return _sent(
+        {
+            "items": items + shifts + skps + appraisals + training + tickets,
+            "freshness": state.freshness(("presensi", "kinerja", "pelatihan", "aspirasi")),
+        }
+    )
 
 
 def _escape_like(value: str) -> str:
     return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-@router.get("/search")
+@router.get("/search", response_model=answers.SearchPage)
 async def search(
     who: CurrentIdentity,
     state: State,
     q: Annotated[str, Query(min_length=2, max_length=100)],
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
-) -> dict[str, Any]:
+) -> JSONResponse:
     """Employees by NIP prefix or by part of the name, among those the caller may see."""
     term = q.strip()
     if len(term) < 2:
@@ -182,4 +205,4 @@ async def search(
         sql, first, second = queries.SEARCH_NAME, "", f"%{_escape_like(term.lower())}%"
     async with state.read_pool.acquire() as conn:
         rows = await conn.fetch(sql, first, second, everyone, admin_unit, who.sub, limit)
-    return {"items": [dict(r) for r in rows], "freshness": state.freshness(("pegawai",))}
+    return _sent({"items": [dict(r) for r in rows], "freshness": state.freshness(("pegawai",))})

@@ -22,9 +22,10 @@ import pytest
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.structs import ConsumerRecord
 from fastapi import FastAPI
-from fastapi.routing import APIRoute
+from fastapi.routing import APIRoute, iter_route_contexts
 from pydantic import TypeAdapter
 from sqlmodel import SQLModel
+from starlette.routing import compile_path
 
 from servicekit.db import Database
 from servicekit.devkeys import ensure_dev_keys, mint_token
@@ -203,10 +204,15 @@ def answers_as_declared(app: FastAPI) -> Callable[[httpx.Response], Awaitable[No
     against the response model its route declares (an undeclared key fails too, the answer
     models forbid extras), so each integration test also proves the OpenAPI's declarations
     true on the answers real flows produce, not only on what a fuzzer happens to reach."""
+    # `iter_route_contexts`, not `app.routes`: since FastAPI 0.165 an included router is one
+    # `_IncludedRouter` entry there, and its routes (every service's and the gateway's views)
+    # would go unchecked.
     routes = [
-        (route, TypeAdapter(route.response_model))
-        for route in app.routes
-        if isinstance(route, APIRoute) and route.response_model is not None
+        (context.methods or set(), compile_path(context.path)[0], TypeAdapter(model))
+        for context in iter_route_contexts(app.routes)
+        if isinstance(context.original_route, APIRoute)
+        and (model := getattr(context, "response_model", None)) is not None
+        and context.path is not None
     ]
 
     async def check(response: httpx.Response) -> None:
@@ -215,8 +221,8 @@ def answers_as_declared(app: FastAPI) -> Callable[[httpx.Response], Awaitable[No
         if not response.headers.get("content-type", "").startswith("application/json"):
             return
         request = response.request
-        for route, model in routes:
-            if request.method in (route.methods or ()) and route.path_regex.match(request.url.path):
+        for methods, path_regex, model in routes:
+            if request.method in methods and path_regex.match(request.url.path):
                 await response.aread()
                 # Raises pydantic's ValidationError naming the field: the test fails there.
                 model.validate_json(response.content)

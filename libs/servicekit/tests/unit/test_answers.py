@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 import pytest
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 from servicekit.answers import Answer, Timestamp
@@ -31,6 +31,15 @@ def _app() -> FastAPI:
             body = {"at": None}
         return JSONResponse(body)
 
+    # Routes of an included router (as every service mounts its own) are held to theirs too.
+    shelf = APIRouter(prefix="/shelf")
+
+    @shelf.get("/{name}", response_model=Thing)
+    async def shelved(name: str) -> JSONResponse:
+        return JSONResponse({"name": name, "colour": "red"} if name == "extra" else {"name": name})
+
+    app.include_router(shelf, prefix="/api")
+
     @app.get("/free")
     async def free() -> dict[str, Any]:
         return {"anything": 1}
@@ -51,12 +60,13 @@ async def _get(path: str) -> httpx.Response:
 async def test_an_answer_as_declared_passes():
     assert (await _get("/things/lamp")).json() == {"name": "lamp"}
     assert (await _get("/free")).json() == {"anything": 1}
+    assert (await _get("/api/shelf/lamp")).json() == {"name": "lamp"}
 
 
-@pytest.mark.parametrize("name", ["extra", "nameless"])
-async def test_an_answer_unlike_its_model_fails_the_request(name):
+@pytest.mark.parametrize("path", ["/things/extra", "/things/nameless", "/api/shelf/extra"])
+async def test_an_answer_unlike_its_model_fails_the_request(path):
     with pytest.raises(ValidationError):
-        await _get(f"/things/{name}")
+        await _get(path)
 
 
 def test_a_timestamp_is_written_as_the_views_write_it():
