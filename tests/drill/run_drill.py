@@ -3,7 +3,9 @@ middle of it, then every acknowledged command checked against the topics and the
 
 Faults (each a drill on the same suite, one after another):
 - a service (pegawai) killed with SIGKILL mid-workload; `make run`'s supervisor restarts it;
-- the broker killed with SIGKILL mid-workload and started again 20 s later.
+- the broker killed with SIGKILL mid-workload and started again 20 s later;
+- PostgreSQL restarted (fast shutdown: open sessions cut) mid-workload;
+- the gateway's projector killed with SIGKILL mid-batch; the supervisor restarts it.
 
 The workload: registrations (pegawai) and check-ins (presensi, by people registered before
 the fault), interleaved, CONCURRENCY at a time; every command carries an Idempotency-Key,
@@ -174,6 +176,14 @@ async def broker_outage(suite: DrillSuite) -> float:
     return time.monotonic()
 
 
+async def database_restart(suite: DrillSuite) -> float:
+    say("fault: PostgreSQL restarted (pg_ctl stop -m fast, then start)")
+    await asyncio.to_thread(suite.stack.postgres.stop)
+    await asyncio.to_thread(suite.stack.postgres.start)
+    say("fault over: PostgreSQL answers again")
+    return time.monotonic()
+
+
 async def workload(
     gateway: Gateway, unit: str, people: Sequence[str], fault: Callable[[], Awaitable[float]]
 ) -> tuple[list[Op], float]:
@@ -289,6 +299,15 @@ async def main() -> int:
                 ),
                 await drill(
                     suite, gateway, "broker killed, back after 20 s", lambda: broker_outage(suite)
+                ),
+                await drill(
+                    suite, gateway, "PostgreSQL restarted (fast)", lambda: database_restart(suite)
+                ),
+                await drill(
+                    suite,
+                    gateway,
+                    "projector killed (SIGKILL)",
+                    lambda: kill_service(suite, "projector"),
                 ),
             ]
         finally:
