@@ -267,7 +267,7 @@ def import_employees(
     from asn_cli.siasn import read_export
 
     base = target.api_url(url)
-    employees, unit_sheet = run(_sync(read_export, export, units))
+    employees, unit_sheet = read_export(export, units)  # a CliError ends in main()
     client_token = target.api_token(token)
 
     async def work() -> None:
@@ -314,11 +314,6 @@ def import_employees(
                 raise typer.Exit(ROWS_LEFT_OUT)
 
     run(work())
-
-
-async def _sync(function: Any, *args: Any) -> Any:
-    """A plain function under `run`, so its CliError ends as one line too."""
-    return function(*args)
 
 
 def _show_problems(problems: list[Any]) -> None:
