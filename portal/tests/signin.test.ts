@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { establish, type OidcConfig } from "../src/api/auth";
+import { establish, refreshLeads, type OidcConfig } from "../src/api/auth";
 import { ProblemError } from "../src/api/client";
 import { claim, payload, sessionFrom } from "../src/oidc";
 import { expire, onSessionEnd, session, signIn, signOut } from "../src/session";
@@ -90,5 +90,29 @@ describe("starting a session with a token", () => {
     expect(session.current).toBeNull();
     expect(sessionStorage.getItem("asn.session")).toBeNull();
     vi.unstubAllGlobals();
+  });
+});
+
+describe("a session restored in a new page", () => {
+  const reports = (items: unknown[]): Response =>
+    new Response(JSON.stringify({ items }), { status: 200, headers: { "Content-Type": "application/json" } });
+
+  afterEach(() => vi.unstubAllGlobals());
+
+  it("learns that someone reports to the person now, and gets the supervisor's menu", async () => {
+    signIn({ token: "t", nip: "197001011995031001", name: "A", roles: ["pegawai"], unit: null, leads: false });
+    const fetch = vi.fn().mockResolvedValue(reports([{ nip: "199001012015031001" }]));
+    vi.stubGlobal("fetch", fetch);
+    await refreshLeads();
+    expect(String(fetch.mock.calls[0]![0])).toContain("supervisor_nip=197001011995031001");
+    expect(session.current?.leads).toBe(true);
+    expect(JSON.parse(sessionStorage.getItem("asn.session") ?? "{}").leads).toBe(true);
+  });
+
+  it("keeps what it knew when the check fails", async () => {
+    signIn({ token: "t", nip: "1", name: "A", roles: ["pegawai"], unit: null, leads: true });
+    vi.stubGlobal("fetch", vi.fn().mockRejectedValue(new TypeError("Failed to fetch")));
+    await refreshLeads();
+    expect(session.current?.leads).toBe(true);
   });
 });

@@ -7,6 +7,7 @@ axe-core; screenshots land in portal/screenshots/."""
 from __future__ import annotations
 
 import base64
+import re
 import uuid
 from collections.abc import AsyncIterator
 from datetime import timedelta
@@ -63,6 +64,9 @@ async def _sign_in(page: Page, nip: str, *roles: str, unit: str | None = None) -
         await page.get_by_label("Kode unit (untuk Admin OPD)").fill(unit)
     await page.locator("form").get_by_role("button", name="Masuk").click()
     await expect(page.get_by_role("button", name="Keluar")).to_be_visible()
+    # "Keluar" shows as soon as the token is in hand; the landing page follows once the portal
+    # knows who the person is (whether anyone reports to them). Signed in means landed.
+    await expect(page).not_to_have_url(re.compile(r"/masuk"))
 
 
 async def _team(portal: Portal) -> tuple[str, str, str]:

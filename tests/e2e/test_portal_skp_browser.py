@@ -53,7 +53,7 @@ async def _inbox_item(page: Page, kind: str, nip: str) -> Locator:
     async def there() -> bool:
         if await item.count():
             return True
-        await page.reload()
+        await page.goto("/kotak-masuk")
         await page.get_by_role("heading", name="Kotak Masuk").wait_for()
         return False
 

@@ -23,7 +23,7 @@ export async function establish(current: Session): Promise<Session> {
   const { nip } = current;
   const [profile, reports] = await Promise.allSettled([
     api.get<{ name: string }>(route("/api/profiles/{nip}", { nip })),
-    api.get<{ items: unknown[] }>(route("/api/employees", {}, { supervisor_nip: nip, limit: 1 })),
+    leads(nip),
   ]);
   if (session.current?.token !== current.token) {
     // The services refused the token (a 401 ended the session): say why, keep no session.
@@ -33,10 +33,33 @@ export async function establish(current: Session): Promise<Session> {
   const next: Session = {
     ...current,
     name: profile.status === "fulfilled" ? profile.value.name : nip,
-    leads: reports.status === "fulfilled" && reports.value.items.length > 0,
+    leads: reports.status === "fulfilled" && reports.value,
   };
   signIn(next);
   return next;
+}
+
+function leads(nip: string): Promise<boolean> {
+  return api
+    .get<{ items: unknown[] }>(route("/api/employees", {}, { supervisor_nip: nip, limit: 1 }))
+    .then((reports) => reports.items.length > 0);
+}
+
+/** A session restored in a new page (a reload, a second tab) asks again whether anyone reports
+ * to the person: BKPSDM may have assigned a team since, and a reload in the middle of signing in
+ * kept the session from before the answer. A failed check keeps what the session knew. */
+export async function refreshLeads(): Promise<void> {
+  const current = session.current;
+  if (!current) return;
+  let now: boolean;
+  try {
+    now = await leads(current.nip);
+  } catch {
+    return;
+  }
+  if (session.current?.token === current.token && session.current.leads !== now) {
+    signIn({ ...session.current, leads: now });
+  }
 }
 
 /** A dev token, then who the person is. */
