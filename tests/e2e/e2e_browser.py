@@ -53,6 +53,22 @@ async def check_accessibility(page: Page, name: str) -> None:
     assert not bad, f"{name}: accessibility violations\n{json.dumps(bad, indent=1)}"
 
 
+async def fits_the_width(page: Page) -> None:
+    """Nothing pushes the page sideways: a phone never scrolls horizontally."""
+    wider: list[list[Any]] = await page.evaluate(
+        """() => {
+            const width = document.documentElement.clientWidth;
+            return [...document.querySelectorAll('header, header *, nav, main > *')]
+                .filter(e => e.getBoundingClientRect().right > width + 0.5)
+                .slice(0, 5)
+                .map(e => [e.tagName, e.className, e.getBoundingClientRect().right]);
+        }"""
+    )
+    page_width = await page.evaluate("document.documentElement.scrollWidth")
+    viewport = await page.evaluate("document.documentElement.clientWidth")
+    assert page_width <= viewport and not wider, f"wider than {viewport} px: {page_width}, {wider}"
+
+
 async def screenshot(page: Page, name: str) -> None:
     SCREENSHOTS.mkdir(exist_ok=True)
     await page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)

@@ -242,10 +242,12 @@ class Portal:
         response = await self.call("POST", "/api/units", body)
         assert response.status_code == 201, response.text
 
-    async def employee(self, nip: str, unit: str, supervisor: str | None = None) -> None:
+    async def employee(
+        self, nip: str, unit: str, supervisor: str | None = None, name: str | None = None
+    ) -> None:
         body = {
             "nip": nip,
-            "name": f"Pegawai E2E {nip[-4:]}",
+            "name": name or f"Pegawai E2E {nip[-4:]}",
             "sex": "male" if nip[14] == "1" else "female",
             "birth_date": f"{nip[0:4]}-{nip[4:6]}-{nip[6:8]}",
             "asn_type": "pns",

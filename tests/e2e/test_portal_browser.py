@@ -20,6 +20,7 @@ from e2e_browser import (
     PHONE,
     build_portal,
     check_accessibility,
+    fits_the_width,
     require_tools,
     screenshot,
 )
@@ -102,6 +103,7 @@ async def test_check_in_request_leave_and_the_supervisor_approves_it(browser, po
     await _sign_in(page, staff)
     await expect(page.get_by_role("heading", name="Selamat datang")).to_be_visible()
     await check_accessibility(page, "beranda")
+    await fits_the_width(page)  # the header: language, name and NIP, Keluar — at 360 px
     await page.get_by_role("button", name="Presensi Masuk").click()
     result = page.get_by_test_id("punch-result")
     await expect(result).to_contain_text("Terlambat")
@@ -322,3 +324,37 @@ async def test_an_asn_sees_jp_against_20_and_enrols_from_the_catalogue(browser, 
 
     listed = await portal.call("GET", f"/api/enrollments?nip={staff}", as_=(staff, "pegawai"))
     assert [e["status"] for e in listed.json()["items"]] == ["requested"]
+
+
+async def test_an_asn_reads_the_portal_in_english_and_it_stays_so(browser, portal):
+    unit, staff = new_unit_code(), new_nip(sex=2)
+    await portal.unit(unit)
+    # A name as long as real ones get, titles and all: the 360 px header still fits.
+    await portal.employee(staff, unit, name="Dra. Hj. Yulia Rahmawati Syafrizal, S.Sos., M.Si.")
+    await portal.profile(staff, lambda p: True, "the ASN in the read model")
+    context = await _context(browser, portal, PHONE)
+    page = await context.new_page()
+    await page.goto("/masuk")
+    # naive-ui's select is a labelled div (no combobox role): open it, pick the option.
+    await page.locator("header .lang").click()
+    await page.locator(".n-base-select-option").filter(has_text="English").click()
+    await expect(page.get_by_role("heading", name="Sign in to the ASN Portal")).to_be_visible()
+    assert await page.evaluate("document.documentElement.lang") == "en"
+    await page.get_by_label("NIP", exact=True).fill(staff)
+    await page.locator("form").get_by_role("button", name="Sign in").click()
+    await expect(page.get_by_role("heading", name="Welcome")).to_be_visible()
+    await expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    await expect(page.get_by_role("navigation", name="Main menu")).to_contain_text("Leave")
+    # The rules keep their Indonesian names in English too (DOMAIN): Presensi Masuk, Sisa cuti.
+    await expect(page.get_by_role("button", name="Presensi Masuk")).to_be_visible()
+    await check_accessibility(page, "beranda-en")
+    await fits_the_width(page)
+    await screenshot(page, "beranda-en-phone")
+
+    # The choice is the person's: it outlives a reload.
+    await page.reload()
+    await expect(page.get_by_role("heading", name="Welcome")).to_be_visible()
+    await page.get_by_role("link", name="Leave").first.click()
+    await expect(page.get_by_role("heading", name="Leave", exact=True)).to_be_visible()
+    await check_accessibility(page, "cuti-en")
+    await context.close()
