@@ -2,7 +2,8 @@
 
 `run` supervises in the foreground; Ctrl-C (or SIGTERM, or the terminal closing) stops
 the services and the local stack. `start` (`make up`) runs the same supervisor detached,
-in its own session with a pid file, and returns once the suite answers: a background
+in its own session with a pid file, and returns once the suite answers (or each service
+not answering has missed its start timeout): a background
 suite needs a living parent to restart what exits, and one code path for both keeps the
 guarantee the same. `start` exits 1 when a service was given up on or did not answer
 within its start timeout, naming it and its log (the others keep running). `stop` sends
@@ -171,7 +172,12 @@ def _start_detached(processes: ServiceProcesses, files: Files, args: argparse.Na
                 f"{tail(files.log, 15)}"
             )
         state = read_state(files.state)
-        return state is not None and state.get("pid") == pid and state.get("phase") == "up"
+        if state is None or state.get("pid") != pid:
+            return False
+        # Also done when each service not answering has missed its start timeout: the
+        # supervisor goes on restarting them, and `make up` names them rather than wait.
+        waiting, late = set(state.get("waiting", [])), set(state.get("late", {}))
+        return state.get("phase") == "up" or (bool(waiting) and waiting <= late)
 
     try:
         wait_until(up, timeout=START_TIMEOUT_S, interval=0.3, what="the suite to start")

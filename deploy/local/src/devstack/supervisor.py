@@ -57,8 +57,8 @@ class Child:
     given_up: str | None = None
     """Why the supervisor stopped trying; None while it is supervised."""
     late: str | None = None
-    """Set when a run did not answer within the start timeout, until a run answers: the
-    suite's start stops waiting for it (`make up` names it), the restarts go on."""
+    """Set when a run did not answer within the start timeout, until a run answers: `make up`
+    stops waiting for it and names it, while the restarts go on."""
     killed_for: str | None = None
     """Why the supervisor killed the current run, for the exit's log line."""
     probe: Future[bool] | None = None
@@ -93,8 +93,7 @@ class Supervisor:
     # Start-up
 
     def start(self, *, seed: bool = True, stop: threading.Event | None = None) -> None:
-        """Start or adopt every built service; return once each answers, is given up on,
-        or missed its start timeout (`late`: it is still restarted)."""
+        """Start or adopt every built service; return once each answers or is given up on."""
         stop = stop or threading.Event()
         self._public_key = self.processes.public_key()
         now = self.clock()
@@ -114,9 +113,7 @@ class Supervisor:
         for child in fresh:
             self._spawn(child)
         self._write_state()
-        while not stop.is_set() and not all(
-            c.ready or c.given_up or c.late for c in self.children.values()
-        ):
+        while not stop.is_set() and not all(c.ready or c.given_up for c in self.children.values()):
             self.tick()
             stop.wait(0.2)
         if stop.is_set():
