@@ -34,7 +34,7 @@ run: stack-up $(RUN_NEEDS) ## start the stack and every built service (ONLY=a,b 
 	@$(if $(RUN_NEEDS),echo "Portal: http://127.0.0.1:$${ASN_GATEWAY_PORT:-8000}/")
 	@$(PY) python -m devstack.suite run $(ONLY_FLAG)
 
-up: stack-up $(RUN_NEEDS) ## the same as run, its supervisor in the background (make stop takes it down)
+up: stack-up $(RUN_NEEDS) ## the same as run, its supervisor in the background (make stop takes it down); fails naming a service that did not start
 	@$(PY) python -m devstack.suite start $(ONLY_FLAG)
 
 stop: ## take the suite down: the supervisor and services, then the stack

@@ -1,9 +1,18 @@
-"""The supervisor's restart policy: backoff, its reset, and when a process is given up on."""
+"""The supervisor's policy: backoff, its reset, when a process is given up on, when a
+process that does not answer counts as hung, and the settings that change them."""
 
 import signal
 
 import pytest
-from devstack.supervision import GiveUp, Restart, RestartHistory, RestartPolicy, describe_exit
+from devstack.supervision import (
+    GiveUp,
+    LivenessCount,
+    LivenessPolicy,
+    Restart,
+    RestartHistory,
+    RestartPolicy,
+    describe_exit,
+)
 
 POLICY = RestartPolicy(
     backoff_initial_s=0.5,
@@ -89,3 +98,58 @@ def test_exit_descriptions():
     assert describe_exit(3) == "exited with code 3"
     assert describe_exit(0) == "exited with code 0"
     assert describe_exit(None).startswith("exited (status unknown")
+
+
+def test_only_misses_in_a_row_reach_the_liveness_threshold():
+    count = LivenessCount(LivenessPolicy(failure_threshold=3))
+    # A slow answer now and then (a loaded machine) never adds up to a kill.
+    assert [count.answered(ok) for ok in (False, False, True, False, False, True)] == [False] * 6
+    assert [count.answered(ok) for ok in (False, False, False)] == [False, False, True]
+    count.reset()  # a new run starts from zero
+    assert count.answered(False) is False
+
+
+def test_the_liveness_defaults_and_zero_period_turning_it_off():
+    assert LivenessPolicy() == LivenessPolicy(period_s=5.0, timeout_s=3.0, failure_threshold=3)
+    assert LivenessPolicy().enabled
+    assert not LivenessPolicy(period_s=0).enabled
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [{"period_s": -1.0}, {"timeout_s": 0.0}, {"failure_threshold": 0}],
+)
+def test_a_liveness_policy_that_makes_no_sense_is_refused(kwargs):
+    with pytest.raises(ValueError, match="liveness"):
+        LivenessPolicy(**kwargs)
+
+
+def test_the_policies_read_their_settings_from_the_environment():
+    environ = {
+        "ASN_SUPERVISOR_START_TIMEOUT_S": "300",
+        "ASN_SUPERVISOR_START_LIMIT_BURST": " 2 ",
+        "ASN_SUPERVISOR_LIVENESS_PERIOD_S": "10",
+        "ASN_SUPERVISOR_LIVENESS_TIMEOUT_S": "0.5",
+        "ASN_SUPERVISOR_LIVENESS_FAILURE_THRESHOLD": "4",
+        "ASN_SUPERVISOR_BACKOFF_MAX_S": "",  # empty: the default
+    }
+    assert RestartPolicy.from_env(environ) == RestartPolicy(
+        start_timeout_s=300.0, start_limit_burst=2
+    )
+    assert LivenessPolicy.from_env(environ) == LivenessPolicy(10.0, 0.5, 4)
+    assert LivenessPolicy.from_env({}) == LivenessPolicy()
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("ASN_SUPERVISOR_LIVENESS_FAILURE_THRESHOLD", "2.5", "'2.5' is not a whole number"),
+        ("ASN_SUPERVISOR_LIVENESS_PERIOD_S", "soon", "'soon' is not a number"),
+        ("ASN_SUPERVISOR_LIVENESS_PERIOD_S", "nan", "'nan' is not a number"),
+        ("ASN_SUPERVISOR_LIVENESS_TIMEOUT_S", "0", "timeout_s must be more than 0"),
+    ],
+)
+def test_a_bad_liveness_setting_is_refused_naming_it(variable, value, message):
+    with pytest.raises(ValueError, match=r"ASN_SUPERVISOR_LIVENESS_") as refused:
+        LivenessPolicy.from_env({variable: value})
+    assert message in str(refused.value)

@@ -133,6 +133,23 @@ def kill_now(pid: int) -> None:
         raise StackError(f"process {pid} survived SIGKILL")
 
 
+def kill_group(pid: int) -> None:
+    """SIGKILL to a process and the rest of its process group, then wait for it to go.
+
+    The services run in sessions of their own (`spawn_detached`), so the group is the
+    service: with ASN_WORKERS > 1 it holds uvicorn's workers, which would otherwise keep
+    the port and fail the restart.
+    """
+    try:
+        group = os.getpgid(pid)
+    except ProcessLookupError:
+        return
+    if group == pid:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(group, signal.SIGKILL)
+    kill_now(pid)
+
+
 def port_in_use(port: int, host: str = "127.0.0.1") -> bool:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.settimeout(0.5)

@@ -15,6 +15,7 @@ import tomllib
 import urllib.request
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
+from http.client import HTTPException
 from pathlib import Path
 
 from devstack.config import LOCAL_DIR, REPO_ROOT, StackConfig
@@ -56,8 +57,16 @@ def _module_exists(name: str) -> bool:
         return False
 
 
-def load_services(path: Path = SERVICES_FILE) -> list[ServiceSpec]:
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
+def load_services(path: Path | None = None) -> list[ServiceSpec]:
+    """services.toml, or the file ASN_SERVICES_FILE names (a machine's own list of processes;
+    the supervisor's tests give it stand-in services)."""
+    path = path or Path(os.environ.get("ASN_SERVICES_FILE") or SERVICES_FILE)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise StackError(f"services list {path}: {exc.strerror or exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise StackError(f"{path}: {exc}") from None
     specs = []
     for name, entry in data.get("services", {}).items():
         port = int(os.environ.get(f"ASN_{name.upper()}_PORT", entry["port"]))
@@ -210,7 +219,8 @@ class ServiceProcesses:
         try:
             with urllib.request.urlopen(url, timeout=timeout) as response:
                 return bool(response.status == 200)
-        except OSError:
+        except (OSError, HTTPException):
+            # HTTPException: a process that answers garbage or closes mid-answer.
             return False
 
     def stop(self) -> None:

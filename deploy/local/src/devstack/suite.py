@@ -2,10 +2,13 @@
 
 `run` supervises in the foreground; Ctrl-C (or SIGTERM, or the terminal closing) stops
 the services and the local stack. `start` (`make up`) runs the same supervisor detached,
-in its own session with a pid file, and returns once the suite answers: a background
+in its own session with a pid file, and returns once the suite answers (or each service
+not answering has missed its start timeout): a background
 suite needs a living parent to restart what exits, and one code path for both keeps the
-guarantee the same. `stop` sends that supervisor SIGTERM (it stops its services) and ends
-any service left without one; `status` reads the supervisor's state file.
+guarantee the same. `start` exits 1 when a service was given up on or did not answer
+within its start timeout, naming it and its log (the others keep running). `stop` sends
+that supervisor SIGTERM (it stops its services) and ends any service left without one;
+`status` reads the supervisor's state file.
 """
 
 from __future__ import annotations
@@ -15,8 +18,9 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from devstack.config import REPO_ROOT, StackConfig
 from devstack.processes import (
@@ -29,6 +33,7 @@ from devstack.processes import (
     wait_until,
 )
 from devstack.services import ServiceProcesses
+from devstack.supervision import LivenessPolicy, RestartPolicy
 from devstack.supervisor import Supervisor, read_state
 
 # The detached supervisor waits for each service's start and then its seed.
@@ -54,10 +59,20 @@ def _shown(path: Path) -> Path:
     return path.relative_to(REPO_ROOT) if path.is_relative_to(REPO_ROOT) else path
 
 
+def _policies(environ: Mapping[str, str]) -> tuple[RestartPolicy, LivenessPolicy]:
+    """The supervisor's settings (ASN_SUPERVISOR_*), checked before anything starts."""
+    try:
+        return RestartPolicy.from_env(environ), LivenessPolicy.from_env(environ)
+    except ValueError as exc:
+        raise StackError(str(exc)) from None
+
+
 def _summary(processes: ServiceProcesses, files: Files) -> str:
     config = processes.config
-    state = read_state(files.state) if files.running_pid() is not None else None
+    supervised = files.running_pid() is not None
+    state = read_state(files.state) if supervised else None
     given_up = (state or {}).get("given_up", {})
+    late = (state or {}).get("late", {})
     gateway = next((s for s in processes.specs if s.name == "gateway"), None)
     lines = ["", "Sawahlunto ASN Suite is up:"]
     for spec in processes.specs:
@@ -66,8 +81,14 @@ def _summary(processes: ServiceProcesses, files: Files) -> str:
             lines.append(f"  {spec.name:<10} not built yet")
         elif spec.name in given_up:
             lines.append(f"  {spec.name:<10} GIVEN UP: {given_up[spec.name]}")
+        elif spec.name in late:
+            why = late[spec.name]
+            lines.append(f"  {spec.name:<10} NOT ANSWERING: {why}; restarting (log: {log})")
         elif processes.running(spec):
             lines.append(f"  {spec.name:<10} http://127.0.0.1:{spec.port}/docs   (log: {log})")
+        else:
+            again = "; the supervisor restarts it" if supervised else ""
+            lines.append(f"  {spec.name:<10} NOT RUNNING{again} (log: {log})")
     kafka = "(external)" if config.external_kafka else ""
     postgres = (
         "(external)"
@@ -81,8 +102,8 @@ def _summary(processes: ServiceProcesses, files: Files) -> str:
     supervisor = files.running_pid()
     if supervisor is not None:
         lines.append(
-            f"  supervised by pid {supervisor}: a process that exits is restarted "
-            f"(log: {_shown(files.log)} for `make up`)"
+            f"  supervised by pid {supervisor}: a process that exits or stops answering is "
+            f"restarted (log: {_shown(files.log)} for `make up`)"
         )
     lines += [
         "",
@@ -101,7 +122,14 @@ def _summary(processes: ServiceProcesses, files: Files) -> str:
     return "\n".join(lines)
 
 
-def _supervise(processes: ServiceProcesses, files: Files, *, seed: bool, foreground: bool) -> int:
+def _supervise(
+    processes: ServiceProcesses,
+    files: Files,
+    policies: tuple[RestartPolicy, LivenessPolicy],
+    *,
+    seed: bool,
+    foreground: bool,
+) -> int:
     """Start, then keep the services running until SIGINT/SIGTERM; then stop them."""
     from devstack.stack import Stack
 
@@ -111,7 +139,8 @@ def _supervise(processes: ServiceProcesses, files: Files, *, seed: bool, foregro
         signal.signal(signum, lambda *_: stop.set())
     files.pid.parent.mkdir(parents=True, exist_ok=True)
     files.pid.write_text(f"{os.getpid()}\n")
-    supervisor = Supervisor(processes, state_file=files.state)
+    policy, liveness = policies
+    supervisor = Supervisor(processes, policy, liveness, state_file=files.state)
     try:
         supervisor.start(seed=seed, stop=stop)
         if not stop.is_set():
@@ -143,11 +172,51 @@ def _start_detached(processes: ServiceProcesses, files: Files, args: argparse.Na
                 f"{tail(files.log, 15)}"
             )
         state = read_state(files.state)
-        return state is not None and state.get("pid") == pid and state.get("phase") == "up"
+        if state is None or state.get("pid") != pid:
+            return False
+        # Also done when each service not answering has missed its start timeout: the
+        # supervisor goes on restarting them, and `make up` names them rather than wait.
+        waiting, late = set(state.get("waiting", [])), set(state.get("late", {}))
+        return state.get("phase") == "up" or (bool(waiting) and waiting <= late)
 
-    wait_until(up, timeout=START_TIMEOUT_S, interval=0.3, what="the suite to start")
+    try:
+        wait_until(up, timeout=START_TIMEOUT_S, interval=0.3, what="the suite to start")
+    except StackError as exc:
+        raise StackError(f"{exc}; {_still_waiting(processes, read_state(files.state))}") from None
     print(_summary(processes, files), flush=True)
-    return 0
+    return _start_failures(processes, files, read_state(files.state) or {})
+
+
+def _still_waiting(processes: ServiceProcesses, state: Mapping[str, Any] | None) -> str:
+    waiting = (state or {}).get("waiting", [])
+    names = [spec for spec in processes.specs if spec.name in waiting]
+    if not names:
+        return "every service answers; the demo data was still loading"
+    listed = ", ".join(f"{s.name} (log: {_shown(processes.log_file(s))})" for s in names)
+    return (
+        f"not answering yet: {listed}. The supervisor keeps trying in the background; "
+        "`make status` shows it, `make stop` stops it"
+    )
+
+
+def _start_failures(processes: ServiceProcesses, files: Files, state: Mapping[str, Any]) -> int:
+    """`make up`'s exit code: 1, with one line each, when a service did not start."""
+    given_up, late = state.get("given_up", {}), state.get("late", {})
+    failed = [spec for spec in processes.specs if spec.name in given_up or spec.name in late]
+    if not failed:
+        return 0
+    lines = [f"devstack: {len(failed)} of the suite's services did not start:"]
+    for spec in failed:
+        if spec.name in given_up:
+            lines.append(f"  {spec.name:<10} given up on: {given_up[spec.name]}")
+        else:
+            log = _shown(processes.log_file(spec))
+            lines.append(f"  {spec.name:<10} {late[spec.name]}; still restarting it; see {log}")
+    lines.append(
+        f"The others run under supervisor pid {files.running_pid()}; `make stop` stops them."
+    )
+    print("\n".join(lines), file=sys.stderr, flush=True)
+    return 1
 
 
 def _stop(processes: ServiceProcesses, files: Files) -> None:
@@ -177,24 +246,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         only = [name.strip() for name in args.only.split(",") if name.strip()]
         processes = ServiceProcesses(config, only=only or None)
         files = Files(config)
-        if args.command in ("run", "start") and files.running_pid() is not None:
+        if args.command == "stop":
+            _stop(processes, files)
+            return 0
+        if args.command == "status":
+            print(_summary(processes, files))
+            return 0
+        # Checked before anything starts (`stop` and `status` work whatever they say).
+        policies = _policies(os.environ)
+        if args.command != "supervise" and files.running_pid() is not None:
+            # `supervise` is that supervisor: `start` wrote its pid before it got here.
             print(_summary(processes, files))
             print(f"Already running under supervisor pid {files.running_pid()}.")
             return 0
-        if args.command == "run":
-            return _supervise(processes, files, seed=not args.no_seed, foreground=True)
-        if args.command == "supervise":
-            return _supervise(processes, files, seed=not args.no_seed, foreground=False)
         if args.command == "start":
             return _start_detached(processes, files, args)
-        if args.command == "stop":
-            _stop(processes, files)
-        else:
-            print(_summary(processes, files))
+        foreground = args.command == "run"
+        return _supervise(processes, files, policies, seed=not args.no_seed, foreground=foreground)
     except StackError as exc:
         print(f"devstack: {exc}", file=sys.stderr)
         return 1
-    return 0
 
 
 if __name__ == "__main__":
