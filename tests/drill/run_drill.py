@@ -1,5 +1,5 @@
 """`make drill` (issue 17): a bounded mixed workload through the gateway, one fault in the
-middle of it, then every acknowledged command checked against the topics and the read model.
+middle of it, then every command checked in its service, on its topic and in every consumer.
 
 Faults (each a drill on the same suite, one after another):
 - a service (pegawai) killed with SIGKILL mid-workload; `make run`'s supervisor restarts it;
@@ -7,13 +7,18 @@ Faults (each a drill on the same suite, one after another):
 - PostgreSQL restarted (fast shutdown: open sessions cut) mid-workload;
 - the gateway's projector killed with SIGKILL mid-batch; the supervisor restarts it.
 
-The workload: registrations (pegawai) and check-ins (presensi, by people registered before
-the fault), interleaved, CONCURRENCY at a time; every command carries an Idempotency-Key,
-and a 5xx, a 429 or no answer is retried with the same key until it settles or
-RETRY_DEADLINE_S passes. Then: every 2xx must have exactly one event on its topic (by event
-id; a re-sent id is counted and allowed) and exactly one effect in the gateway's read
-model; lost and duplicated must be 0. Not part of `make test` (minutes, its own stack).
-DRILL_OPS=<n> sets the commands per fault (default 120).
+The workload (tests/drill/workload.py, one entry per kind): registrations and promotions
+(pegawai), check-ins and check-outs, leave requests and the supervisor's decisions
+(presensi), SKP drafted, submitted and agreed, the annual appraisal opened, self-assessed,
+submitted and finalized (kinerja), as one chain of steps per person, CONCURRENCY commands
+at a time; every command carries an Idempotency-Key, and a 5xx, a 429 or no answer is
+retried with the same key until it settles or RETRY_DEADLINE_S passes. Then, queried
+directly: every 2xx must have exactly one effect in its service's own tables, exactly one
+event on its topic (by event id; a re-sent id is counted and allowed) and exactly one effect
+in each consumer (the gateway's read model; presensi's and kinerja's replica of the
+employee; pegawai's of the finalized appraisal); a command not acknowledged may have one
+effect, never two. Lost and duplicated must be 0. Not part of `make test` (minutes, its
+own stack). DRILL_OPS=<n> sets the commands per fault (default 120).
 """
 
 from __future__ import annotations

@@ -72,9 +72,7 @@ def test_two_distinct_events_or_two_effects_in_one_place_are_duplicates():
 
 def test_a_failed_command_with_one_effect_or_none_is_neither_lost_nor_duplicated():
     ops = [_op("a", None, attempts=9), _op("b", 503, attempts=4)]
-    found = Found(
-        events={("registration", "b"): ["e1"]}, applied=_everywhere("b"), expected=PLACES
-    )
+    found = Found(events={("registration", "b"): ["e1"]}, applied=_everywhere("b"), expected=PLACES)
     row = tally("x", ops, found, None)
     assert (row.failed, row.lost, row.duplicated, row.failed_with_effect) == (2, 0, 0, 1)
     assert row.passed
