@@ -76,7 +76,8 @@ class Row:
     """Not acknowledged but applied once: allowed (the retry settles it), never twice."""
     retries: int
     recover_s: float | None
-    """From the fault's end until every place held every acknowledged effect."""
+    """From the fault's end, or the workload's last answer if later, until every place held
+    every acknowledged effect."""
 
     @property
     def passed(self) -> bool:
