@@ -7,7 +7,7 @@ Faults (each a drill on the same suite, one after another):
 - PostgreSQL restarted (fast shutdown: open sessions cut) mid-workload;
 - the gateway's projector killed with SIGKILL mid-batch; the supervisor restarts it.
 
-The workload (tests/drill/workload.py, one entry per kind): registrations and promotions
+The workload (tests/drill/drill_workload.py, one entry per kind): registrations and promotions
 (pegawai), check-ins and check-outs, leave requests and the supervisor's decisions
 (presensi), SKP drafted, submitted and agreed, the annual appraisal opened, self-assessed,
 submitted and finalized (kinerja), as one chain of steps per person, CONCURRENCY commands
@@ -35,14 +35,14 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import drill_workload as workload
 import httpx
-import workload
 from devstack.services import DEV_KEYS_DIR
 from drill_checks import TOPIC, Effect, Found, Op, Row, table, tally
 from drill_suite import DrillSuite, drill_suite
+from drill_workload import BKPSDM, Context
 from servicekit.devkeys import ensure_dev_keys, mint_token
 from servicekit.testing import read_topic_events
-from workload import BKPSDM, Context
 
 OPS = int(os.environ.get("DRILL_OPS", "120"))
 CONCURRENCY = 4

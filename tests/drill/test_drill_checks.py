@@ -2,7 +2,7 @@
 every place a command must show (its topic, its service, the read model, the replicas);
 and the workload's plan."""
 
-import workload
+import drill_workload as workload
 from drill_checks import TOPIC, Found, Op, table, tally
 
 PLACES = {

@@ -108,17 +108,16 @@ class Kind:
 
 
 def _count(table: str, where: str = "true") -> str:
-    return (
-        f"SELECT nip, count(*) FROM {table} WHERE nip = ANY($1) AND {where} "  # noqa: S608 - constants; NIPs are a parameter
-        "GROUP BY nip"
-    )
+    # Names and conditions are this module's constants; the NIPs go in as the parameter $1.
+    select = f"SELECT nip, count(*) FROM {table} "  # noqa: S608 - constants only
+    return select + f"WHERE nip = ANY($1) AND {where} GROUP BY nip"
 
 
 def _history(schema_table: str, event_type: str, distinct_event: bool = False) -> str:
     counted = "count(DISTINCT event_id)" if distinct_event else "count(*)"
-    return (
-        f"SELECT nip, {counted} FROM {schema_table} WHERE nip = ANY($1) "  # noqa: S608 - constants, as in _count
-        f"AND field = 'golongan' AND event_type = '{event_type}' GROUP BY nip"
+    select = f"SELECT nip, {counted} FROM {schema_table} "  # noqa: S608 - constants only
+    return select + (
+        f"WHERE nip = ANY($1) AND field = 'golongan' AND event_type = '{event_type}' GROUP BY nip"
     )
 
 
