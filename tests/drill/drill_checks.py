@@ -1,5 +1,6 @@
 """The drill's verdict, apart from any process: every request and its answer against what
-the topics and the read model finally hold (Jepsen's check, per fault)."""
+the topics, the services' tables, the read model and the replicas finally hold (Jepsen's
+check, per fault)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,9 @@ from dataclasses import dataclass, field
 
 Effect = tuple[str, str]
 """(kind, subject): e.g. ("registration", "<nip>"), ("check-in", "<nip>")."""
+
+TOPIC = "topic"
+"""The place of a command's event: counted by distinct event id on its topic."""
 
 
 @dataclass
@@ -29,11 +33,29 @@ class Op:
 
 @dataclass(frozen=True)
 class Found:
-    """What the system holds after the fault: event ids on the topics (a re-sent event
-    repeats its id) and the effects applied in the read model, per (kind, subject)."""
+    """What the system holds after the fault, per (kind, subject): the event ids on the
+    topics (a re-sent event repeats its id) and the effects counted in every other place
+    (the service's tables, the read model, each replica); `expected` names, per kind, the
+    places its effect must show in (TOPIC among them when the kind publishes)."""
 
     events: Mapping[Effect, Sequence[str]]
-    read_model: Mapping[Effect, int]
+    applied: Mapping[str, Mapping[Effect, int]]
+    expected: Mapping[str, Sequence[str]]
+
+    def counts(self, op: Op) -> dict[str, int]:
+        """How many times `op` took effect in each place it must show in."""
+        effect = (op.kind, op.subject)
+        out: dict[str, int] = {}
+        for place in self.expected[op.kind]:
+            if place == TOPIC:
+                out[place] = len(set(self.events.get(effect, ())))
+            else:
+                out[place] = self.applied.get(place, {}).get(effect, 0)
+        return out
+
+    def missing(self, op: Op) -> list[str]:
+        """The places that do not (yet) show `op`."""
+        return [place for place, n in self.counts(op).items() if n == 0]
 
 
 @dataclass(frozen=True)
@@ -43,16 +65,19 @@ class Row:
     acknowledged: int
     failed: int
     lost: int
-    """Acknowledged, yet no event on the topic or no effect in the read model."""
+    """Acknowledged, yet missing in one of its places: no event on the topic, or no effect
+    in the service's tables, the read model or a replica."""
     duplicated: int
-    """Two effects of one command: two distinct events, or two applications downstream."""
+    """Two effects of one command in one place: two distinct events, two rows, two
+    applications downstream."""
     resent: int
     """Repeats of one event id on a topic: allowed, and absorbed by the consumers."""
     failed_with_effect: int
     """Not acknowledged but applied once: allowed (the retry settles it), never twice."""
     retries: int
     recover_s: float | None
-    """From the fault's end until the read model held every acknowledged effect."""
+    """From the fault's end, or the workload's last answer if later, until every place held
+    every acknowledged effect."""
 
     @property
     def passed(self) -> bool:
@@ -63,15 +88,14 @@ def tally(fault: str, ops: Iterable[Op], found: Found, recover_s: float | None) 
     ops = list(ops)
     lost = duplicated = resent = failed_with_effect = 0
     for op in ops:
+        counts = found.counts(op)
         ids = found.events.get((op.kind, op.subject), ())
-        distinct = len(set(ids))
-        applied = found.read_model.get((op.kind, op.subject), 0)
-        resent += len(ids) - distinct
-        if distinct > 1 or applied > 1:
+        resent += len(ids) - len(set(ids))
+        if any(n > 1 for n in counts.values()):
             duplicated += 1
-        if op.acknowledged and (distinct == 0 or applied == 0):
+        if op.acknowledged and any(n == 0 for n in counts.values()):
             lost += 1
-        if not op.acknowledged and (distinct or applied):
+        if not op.acknowledged and any(counts.values()):
             failed_with_effect += 1
     acknowledged = sum(op.acknowledged for op in ops)
     return Row(

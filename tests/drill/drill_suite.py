@@ -1,5 +1,5 @@
 """The drill's own stack and suite: Kafka and PostgreSQL on free ports in `.stack-drill/`,
-pegawai, presensi, the gateway and its projector as `make run` runs them — under `make
+pegawai, presensi, kinerja, the gateway and its projector as `make run` runs them — under `make
 run`'s supervisor, so a killed process comes back as it would for a city."""
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from devstack.services import ServiceProcesses, ServiceSpec, load_services
 from devstack.supervisor import Supervisor
 
 STATE_BASE = REPO_ROOT / ".stack-drill"
-RUN = ("pegawai", "presensi", "gateway", "projector")
+RUN = ("pegawai", "presensi", "kinerja", "gateway", "projector")
 
 
 @dataclass

@@ -1,5 +1,5 @@
 """`make drill` (issue 17): a bounded mixed workload through the gateway, one fault in the
-middle of it, then every acknowledged command checked against the topics and the read model.
+middle of it, then every command checked in its service, on its topic and in every consumer.
 
 Faults (each a drill on the same suite, one after another):
 - a service (pegawai) killed with SIGKILL mid-workload; `make run`'s supervisor restarts it;
@@ -7,36 +7,40 @@ Faults (each a drill on the same suite, one after another):
 - PostgreSQL restarted (fast shutdown: open sessions cut) mid-workload;
 - the gateway's projector killed with SIGKILL mid-batch; the supervisor restarts it.
 
-The workload: registrations (pegawai) and check-ins (presensi, by people registered before
-the fault), interleaved, CONCURRENCY at a time; every command carries an Idempotency-Key,
-and a 5xx, a 429 or no answer is retried with the same key until it settles or
-RETRY_DEADLINE_S passes. Then: every 2xx must have exactly one event on its topic (by event
-id; a re-sent id is counted and allowed) and exactly one effect in the gateway's read
-model; lost and duplicated must be 0. Not part of `make test` (minutes, its own stack).
-DRILL_OPS=<n> sets the commands per fault (default 120).
+The workload (tests/drill/drill_workload.py, one entry per kind): registrations and promotions
+(pegawai), check-ins and check-outs, leave requests and the supervisor's decisions
+(presensi), SKP drafted, submitted and agreed, the annual appraisal opened, self-assessed,
+submitted and finalized (kinerja), as one chain of steps per person, CONCURRENCY commands
+at a time; every command carries an Idempotency-Key, and a 5xx, a 429 or no answer is
+retried with the same key until it settles or RETRY_DEADLINE_S passes. Then, queried
+directly: every 2xx must have exactly one effect in its service's own tables, exactly one
+event on its topic (by event id; a re-sent id is counted and allowed) and exactly one effect
+in each consumer (the gateway's read model; presensi's and kinerja's replica of the
+employee; pegawai's of the finalized appraisal); a command not acknowledged may have one
+effect, never two. Lost and duplicated must be 0. Not part of `make test` (minutes, its
+own stack). DRILL_OPS=<n> sets the commands per fault (default 120).
 """
 
 from __future__ import annotations
 
 import asyncio
-import itertools
 import os
-import random
 import signal
 import sys
 import time
 import uuid
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import asyncpg
+import drill_workload as workload
 import httpx
 from devstack.services import DEV_KEYS_DIR
-from drill_checks import Effect, Found, Op, Row, table, tally
+from drill_checks import TOPIC, Effect, Found, Op, Row, table, tally
 from drill_suite import DrillSuite, drill_suite
+from drill_workload import BKPSDM, Context
 from servicekit.devkeys import ensure_dev_keys, mint_token
 from servicekit.testing import read_topic_events
 
@@ -44,37 +48,11 @@ OPS = int(os.environ.get("DRILL_OPS", "120"))
 CONCURRENCY = 4
 RETRY_DEADLINE_S = 240.0
 SETTLE_TIMEOUT_S = 300.0
-BKPSDM = "197001011995031001"
-REGISTERED = "pegawai.employee.registered.v1"
-CHECKED_IN = "presensi.attendance.checked_in.v1"
 WIB = ZoneInfo("Asia/Jakarta")
-_serials = itertools.count(1)
 
 
 def say(line: str) -> None:
     print(f"[drill] {line}", flush=True)
-
-
-def new_nip() -> str:
-    """A fresh, well-formed NIP (birth date, CPNS TMT 2010, sex, serial)."""
-    birth = date(1975 + random.randrange(20), 1 + random.randrange(12), 1 + random.randrange(28))
-    return f"{birth:%Y%m%d}2010011{next(_serials) % 1000:03d}"
-
-
-def employee_body(nip: str, unit: str) -> dict[str, Any]:
-    return {
-        "nip": nip,
-        "name": f"Pegawai Drill {nip[-4:]}",
-        "sex": "male",
-        "birth_date": f"{nip[0:4]}-{nip[4:6]}-{nip[6:8]}",
-        "asn_type": "pns",
-        "golongan": "III/b",
-        "tmt_golongan": "2022-04-01",
-        "tmt_cpns": "2010-01-01",
-        "position": {"name": "Analis Kepegawaian", "kind": "pelaksana"},
-        "unit_code": unit,
-        "education": "s1",
-    }
 
 
 class Gateway:
@@ -88,8 +66,9 @@ class Gateway:
         token = mint_token(self._private, sub=nip, roles=roles or ("pegawai",), unit_id=None)
         return {"Authorization": f"Bearer {token}"}
 
-    async def send(self, op: Op, method: str, path: str, body: Any, auth: dict[str, str]) -> None:
-        """Until it settles: 2xx or 4xx (not 429); a 5xx, 429 or no answer is retried."""
+    async def send(self, op: Op, method: str, path: str, body: Any, auth: dict[str, str]) -> Any:
+        """Until it settles: 2xx or 4xx (not 429); a 5xx, 429 or no answer is retried.
+        Answers the body of a 2xx (a later step of the scenario needs its ids), else None."""
         deadline = time.monotonic() + RETRY_DEADLINE_S
         headers = {**auth, "Idempotency-Key": op.key}
         while True:
@@ -104,10 +83,11 @@ class Gateway:
                 if response.status_code < 500 and response.status_code != 429:
                     if not op.acknowledged:
                         op.errors.append(f"{response.status_code} {response.text[:200]}")
-                    return
+                        return None
+                    return response.json() if response.content else {}
                 op.errors.append(f"{response.status_code} {response.text[:120]}")
             if time.monotonic() > deadline:
-                return
+                return None
             await asyncio.sleep(min(5.0, 0.25 * 2 ** min(op.attempts, 5)))
 
     async def until(self, method: str, path: str, ok: set[int], body: Any = None) -> None:
@@ -124,8 +104,9 @@ class Gateway:
             await asyncio.sleep(0.3)
 
 
-async def prepare(gateway: Gateway, people: int) -> tuple[str, list[str]]:
-    """A unit whose every day is a working day, and people presensi knows (not counted)."""
+async def prepare(suite: DrillSuite, gateway: Gateway, nips: Sequence[str]) -> Context:
+    """A unit whose every day is a working day, its head, and the people of the workload's
+    scenarios reporting to them, known to presensi and kinerja (none of it counted)."""
     unit = f"opd-drill-{uuid.uuid4().hex[:6]}"
     body = {
         "code": unit,
@@ -144,12 +125,17 @@ async def prepare(gateway: Gateway, people: int) -> tuple[str, list[str]]:
         "days": {str(d): {"start": "00:00", "end": "23:59", "break_minutes": 0} for d in range(7)},
     }
     await gateway.until("PUT", f"/api/schedules/{unit}", {200, 201}, schedule)
-    nips = [new_nip() for _ in range(people)]
+    boss = workload.new_nip()
+    await gateway.until("POST", "/api/employees", {201}, workload.employee_body(boss, unit))
     for nip in nips:
-        await gateway.until("POST", "/api/employees", {201}, employee_body(nip, unit))
-    for nip in nips:
-        await gateway.until("GET", f"/api/leave-balances/{nip}", {200})
-    return unit, nips
+        body = workload.employee_body(nip, unit, boss)
+        await gateway.until("POST", "/api/employees", {201}, body)
+    deadline = time.monotonic() + SETTLE_TIMEOUT_S
+    while not await workload.replicas_know(suite.stack.postgres.dsn, [boss, *nips]):
+        if time.monotonic() > deadline:
+            raise RuntimeError("presensi or kinerja did not learn the drill's people")
+        await asyncio.sleep(0.3)
+    return Context(unit=unit, boss=boss, today=today)
 
 
 async def kill_service(suite: DrillSuite, name: str = "pegawai") -> float:
@@ -184,76 +170,60 @@ async def database_restart(suite: DrillSuite) -> float:
     return time.monotonic()
 
 
-async def workload(
-    gateway: Gateway, unit: str, people: Sequence[str], fault: Callable[[], Awaitable[float]]
-) -> tuple[list[Op], float]:
-    registrations = [Op("registration", new_nip(), str(uuid.uuid4())) for _ in range(OPS // 2)]
-    check_ins = [Op("check-in", nip, str(uuid.uuid4())) for nip in people]
-    ops = [op for pair in itertools.zip_longest(registrations, check_ins) for op in pair if op]
+async def run_workload(
+    gateway: Gateway,
+    ctx: Context,
+    chains: Sequence[Sequence[Op]],
+    fault: Callable[[], Awaitable[float]],
+) -> tuple[float, float]:
+    """Every scenario at once, CONCURRENCY commands in flight; the fault starts once a third
+    of the commands settled. A step whose predecessor was not acknowledged is not sent.
+    Answers when the fault ended and when the last command settled (monotonic clock)."""
+    total = sum(len(chain) for chain in chains)
     settled = 0
     third = asyncio.Event()
     gate = asyncio.Semaphore(CONCURRENCY)
 
-    async def run(op: Op) -> None:
+    def count(n: int) -> None:
         nonlocal settled
-        async with gate:
-            if op.kind == "registration":
-                body = employee_body(op.subject, unit)
-                auth = gateway.auth(BKPSDM, "bkpsdm")
-                await gateway.send(op, "POST", "/api/employees", body, auth)
-            else:
-                await gateway.send(
-                    op, "POST", "/api/attendance/check-in", {}, gateway.auth(op.subject)
-                )
-        settled += 1
-        if settled >= len(ops) // 3:
+        settled += n
+        if settled >= total // 3:
             third.set()
+
+    async def run(chain: Sequence[Op]) -> None:
+        for i, op in enumerate(chain):
+            async with gate:
+                req = workload.request(ctx, op)
+                auth = gateway.auth(req.actor, *req.roles)
+                answer = await gateway.send(op, req.method, req.path, req.body, auth)
+            if answer is None:
+                count(len(chain) - i)
+                return
+            ctx.answers[(op.kind, op.subject)] = answer
+            count(1)
 
     async def inject() -> float:
         await third.wait()
         return await fault()
 
     fault_task = asyncio.create_task(inject())
-    await asyncio.gather(*(run(op) for op in ops))
-    return ops, await fault_task
-
-
-async def read_model_effects(dsn: str, ops: Sequence[Op]) -> dict[Effect, int]:
-    registered = [op.subject for op in ops if op.kind == "registration"]
-    checked_in = [op.subject for op in ops if op.kind == "check-in"]
-    conn = await asyncpg.connect(dsn)
-    try:
-        found: dict[Effect, int] = {}
-        for nip, n in await conn.fetch(
-            "SELECT h.nip, count(DISTINCT h.event_id) FROM readmodel.employee_history h "
-            "JOIN readmodel.employee e ON e.nip = h.nip "
-            "WHERE h.nip = ANY($1) AND h.event_type = $2 GROUP BY h.nip",
-            registered,
-            REGISTERED,
-        ):
-            found[("registration", nip)] = n
-        for nip, n in await conn.fetch(
-            "SELECT nip, count(*) FROM readmodel.attendance_day WHERE nip = ANY($1) "
-            "AND checked_in_at IS NOT NULL GROUP BY nip",
-            checked_in,
-        ):
-            found[("check-in", nip)] = n
-        return found
-    finally:
-        await conn.close()
+    await asyncio.gather(*(run(chain) for chain in chains))
+    last_answer = time.monotonic()
+    return await fault_task, last_answer
 
 
 async def topic_events(bootstrap: str, ops: Sequence[Op]) -> dict[Effect, list[str]]:
     wanted = {(op.kind, op.subject) for op in ops}
+    kinds: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for topic, kind, event_type in workload.topics():
+        kinds[topic].append((kind, event_type))
     events: dict[Effect, list[str]] = defaultdict(list)
-    for topic, kind, event_type in (
-        ("pegawai.events", "registration", REGISTERED),
-        ("presensi.events", "check-in", CHECKED_IN),
-    ):
+    for topic, published in kinds.items():
         for event in await read_topic_events(bootstrap, topic):
-            key = (kind, event.get("subject", ""))
-            if event.get("type") == event_type and key in wanted:
-                events[key].append(event["id"])
+            for kind, event_type in published:
+                key = (kind, event.get("subject", ""))
+                if event.get("type") == event_type and key in wanted:
+                    events[key].append(event["id"])
     return events
 
 
@@ -261,16 +231,25 @@ async def drill(
     suite: DrillSuite, gateway: Gateway, name: str, fault: Callable[[], Awaitable[float]]
 ) -> Row:
     say(f"== {name}: preparing")
-    unit, people = await prepare(gateway, OPS - OPS // 2)
-    say(f"{name}: {OPS} commands, fault after a third")
-    ops, fault_end = await workload(gateway, unit, people, fault)
-    dsn = suite.stack.postgres.dsn("gateway")
+    chains = workload.plan(OPS)
+    ctx = await prepare(suite, gateway, workload.people(chains))
+    say(f"{name}: {OPS} commands in {len(chains)} scenarios, fault after a third")
+    fault_end, last_answer = await run_workload(gateway, ctx, chains, fault)
+    # Recovery counts from the later of the fault's end and the last answer: commands sent
+    # after the fault are the workload's time, not the suite's lag.
+    since = max(fault_end, last_answer)
+    say(f"{name}: the last command settled {last_answer - fault_end:+.1f} s after the fault")
+    ops = [op for chain in chains for op in chain if op.attempts]
     acked = [op for op in ops if op.acknowledged]
+    dsn = suite.stack.postgres.dsn
+    expected = workload.expected_places()
+    # Recovered once every table holds every acknowledged effect; the topics are read once,
+    # after: an effect in a consumer came from its event.
     deadline = time.monotonic() + SETTLE_TIMEOUT_S
     while True:
-        applied = await read_model_effects(dsn, acked)
-        if all(applied.get((op.kind, op.subject), 0) for op in acked):
-            recover_s: float | None = max(0.0, time.monotonic() - fault_end)
+        now = Found({}, await workload.effects(dsn, acked), expected)
+        if not any(set(now.missing(op)) - {TOPIC} for op in acked):
+            recover_s: float | None = time.monotonic() - since
             break
         if time.monotonic() > deadline:
             recover_s = None
@@ -278,12 +257,23 @@ async def drill(
         await asyncio.sleep(0.5)
     found = Found(
         events=await topic_events(suite.stack.kafka.bootstrap, ops),
-        read_model=await read_model_effects(dsn, ops),
+        applied=await workload.effects(dsn, ops),
+        expected=expected,
     )
     row = tally(name, ops, found, recover_s)
     for op in ops:
+        wrong = {
+            place: n
+            for place, n in found.counts(op).items()
+            if n > 1 or (op.acknowledged and n == 0)
+        }
+        if wrong:
+            say(f"{name}: {op.kind} {op.subject} (answer {op.status}) counted {wrong}")
         if not op.acknowledged:
             say(f"{name}: {op.kind} {op.subject} not acknowledged: {op.errors[-3:]}")
+    unsent = sum(len(chain) for chain in chains) - len(ops)
+    if unsent:
+        say(f"{name}: {unsent} later steps not sent (a step before them was not acknowledged)")
     return row
 
 
@@ -315,9 +305,11 @@ async def main() -> int:
     print()
     print(table(rows))
     print(
-        "\nlost: acknowledged without its event or read-model effect; dup: two effects of one "
-        "command; resent: one event id repeated on a topic (absorbed by the consumers); "
-        "recover: from the fault's end until the read model held every acknowledged effect."
+        "\nlost: acknowledged, yet missing on its topic, in its service's tables, in the read "
+        "model or in a replica; dup: two effects of one command in one of those places; "
+        "resent: one event id repeated on a topic (absorbed by the consumers); recover: from "
+        "the fault's end (or the last answer, if later) until every consumer held every "
+        "acknowledged effect."
     )
     return 0 if all(row.passed for row in rows) else 1
 
