@@ -23,7 +23,9 @@ import asyncpg
 from drill_checks import TOPIC, Effect, Op
 
 BKPSDM = "197001011995031001"
-SKP_YEAR = 2025  # a year already over, so its annual appraisal may be opened and finalized
+# Last year: already over, so its annual appraisal may be opened and finalized (a year
+# written here would be over-old for kinerja one day).
+SKP_YEAR = date.today().year - 1
 VALUES = (
     "berorientasi_pelayanan",
     "akuntabel",
