@@ -61,7 +61,7 @@ lint: sync ## ruff, mypy (strict on libs and schemas; services, gateway and benc
 	@$(PY) ruff format --check .
 	@$(PY) mypy libs/servicekit/src schemas/src deploy/local/src
 	@$(PY) mypy $(wildcard services/*/src) gateway/src cli/src analytics/src bench
-	@$(PY) mypy tests/drill/drill_checks.py tests/drill/drill_suite.py tests/drill/run_drill.py
+	@$(PY) mypy tests/drill/drill_checks.py tests/drill/drill_suite.py tests/drill/run_drill.py tests/drill/faults.py tests/drill/tcp_proxy.py tests/drill/poison.py
 	@$(PY) lint-imports
 	@$(PY) hadolint deploy/docker/Dockerfile
 

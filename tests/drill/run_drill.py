@@ -37,6 +37,8 @@ import httpx
 from devstack.services import DEV_KEYS_DIR
 from drill_checks import Effect, Found, Op, Row, table, tally
 from drill_suite import DrillSuite, drill_suite
+from faults import kafka_latency_and_resets, relay_crash
+from poison import PoisonFault
 from servicekit.devkeys import ensure_dev_keys, mint_token
 from servicekit.testing import read_topic_events
 
@@ -309,7 +311,19 @@ async def main() -> int:
                     "projector killed (SIGKILL)",
                     lambda: kill_service(suite, "projector"),
                 ),
+                await drill(
+                    suite, gateway, "relay exits after ack, before mark", lambda: relay_crash(suite)
+                ),
+                await drill(
+                    suite,
+                    gateway,
+                    "Kafka +200 ms each way, 2 resets",
+                    lambda: kafka_latency_and_resets(suite),
+                ),
             ]
+            poison = PoisonFault(suite)
+            rows.append(await drill(suite, gateway, "poison on every topic", poison.inject))
+            poison_ok = await poison.verify()
         finally:
             await gateway.http.aclose()
     print()
@@ -319,7 +333,9 @@ async def main() -> int:
         "command; resent: one event id repeated on a topic (absorbed by the consumers); "
         "recover: from the fault's end until the read model held every acknowledged effect."
     )
-    return 0 if all(row.passed for row in rows) else 1
+    if not poison_ok:
+        print("poison: not every poison reached every reader's DLQ, or lag stayed above 0")
+    return 0 if all(row.passed for row in rows) and poison_ok else 1
 
 
 if __name__ == "__main__":
