@@ -14,7 +14,7 @@ import asyncio
 import json
 import time
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -69,6 +69,24 @@ def poison_messages(topic: str, event_type: str, marker: str) -> list[bytes]:
         json.dumps({"poison": marker, "hello": "not an event"}).encode(),
         json.dumps(event).encode(),
     ]
+
+
+async def topic_events(bootstrap: str, topic: str) -> list[dict[str, Any]]:
+    """Every JSON object on a topic, decoded; what is not one (the poison) is left out, as
+    the consumers leave it (servicekit.testing.read_topic_events expects events only)."""
+    return json_objects(record.value for record in await read_topic_records(bootstrap, topic))
+
+
+def json_objects(values: Iterable[bytes | None]) -> list[dict[str, Any]]:
+    objects: list[dict[str, Any]] = []
+    for value in values:
+        try:
+            decoded = json.loads(value or b"")
+        except ValueError:  # JSONDecodeError, or bytes that are no text at all
+            continue
+        if isinstance(decoded, dict):
+            objects.append(decoded)
+    return objects
 
 
 @dataclass

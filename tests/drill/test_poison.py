@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from asn_schemas import parse_envelope, payload_model
 from devstack.config import load_topics
-from poison import CONTRACT_TYPES, KINDS, READERS, poison_messages
+from poison import CONTRACT_TYPES, KINDS, READERS, json_objects, poison_messages
 from pydantic import ValidationError
 
 
@@ -52,3 +52,11 @@ def test_each_poison_fails_where_a_consumer_decodes_it(topic: str):
     assert model is not None
     with pytest.raises(ValidationError):  # ... whose payload breaks its contract
         model.model_validate(envelope.data, extra="ignore")
+
+
+def test_the_drills_own_reading_of_a_topic_leaves_the_poison_out():
+    poisons = poison_messages("pegawai.events", CONTRACT_TYPES["pegawai.events"], "drill-poison-x")
+    event = b'{"id": "e1", "type": "pegawai.employee.registered.v1"}'
+    found = json_objects([*poisons, event, None, b"[1, 2]"])
+    assert [o.get("id") for o in found][-1] == "e1"
+    assert len(found) == 3, "the JSON poisons stay (they are objects); bytes and arrays go"
