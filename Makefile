@@ -61,7 +61,7 @@ lint: sync ## ruff, mypy (strict on libs and schemas; services, gateway and benc
 	@$(PY) ruff format --check .
 	@$(PY) mypy libs/servicekit/src schemas/src deploy/local/src
 	@$(PY) mypy $(wildcard services/*/src) gateway/src cli/src analytics/src bench
-	@$(PY) mypy tests/drill/drill_checks.py tests/drill/drill_suite.py tests/drill/run_drill.py tests/drill/drill_workload.py
+	@$(PY) mypy $(filter-out tests/drill/test_%,$(wildcard tests/drill/*.py))
 	@$(PY) lint-imports
 	@$(PY) hadolint deploy/docker/Dockerfile
 
@@ -95,7 +95,7 @@ bench: fetch ## benchmarks with their side-by-side anchors (not a test); BENCH=o
 	@for b in $(or $(BENCH),$(notdir $(patsubst %/__main__.py,%,$(wildcard bench/*/__main__.py)))); do \
 		echo "== bench/$$b"; $(PY) python -m bench.$$b || exit 1; done
 
-drill: fetch ## fault drills on an own stack (not a test): service and projector SIGKILLed, broker down 20 s, PostgreSQL restarted; DRILL_OPS=120 each
+drill: fetch ## fault drills on an own stack (not a test): service and projector SIGKILLed, broker down 20 s, PostgreSQL restarted, relay exits before its mark, Kafka slowed and reset, poison on every topic; DRILL_OPS=120 each
 	@$(PY) python tests/drill/run_drill.py
 
 token: sync ## mint a dev token: make token NIP=198503152010011001 ROLES=bkpsdm [UNIT=bkpsdm]

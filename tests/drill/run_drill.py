@@ -5,7 +5,10 @@ Faults (each a drill on the same suite, one after another):
 - a service (pegawai) killed with SIGKILL mid-workload; `make run`'s supervisor restarts it;
 - the broker killed with SIGKILL mid-workload and started again 20 s later;
 - PostgreSQL restarted (fast shutdown: open sessions cut) mid-workload;
-- the gateway's projector killed with SIGKILL mid-batch; the supervisor restarts it.
+- the gateway's projector killed with SIGKILL mid-batch; the supervisor restarts it;
+- pegawai's relay exiting between Kafka's ack and marking its rows (a failpoint): a re-send;
+- 200 ms each way and connection resets between the services and Kafka (tests/drill/tcp_proxy.py);
+- poison on every event topic, which every reader must park in its dead-letter topic.
 
 The workload (tests/drill/drill_workload.py, one entry per kind): registrations and promotions
 (pegawai), check-ins and check-outs, leave requests and the supervisor's decisions
@@ -41,8 +44,10 @@ from devstack.services import DEV_KEYS_DIR
 from drill_checks import TOPIC, Effect, Found, Op, Row, table, tally
 from drill_suite import DrillSuite, drill_suite
 from drill_workload import BKPSDM, Context
+from faults import kafka_latency_and_resets, relay_crash
+from poison import PoisonFault
+from poison import topic_events as readable_topic_events
 from servicekit.devkeys import ensure_dev_keys, mint_token
-from servicekit.testing import read_topic_events
 
 OPS = int(os.environ.get("DRILL_OPS", "120"))
 CONCURRENCY = 4
@@ -219,7 +224,7 @@ async def topic_events(bootstrap: str, ops: Sequence[Op]) -> dict[Effect, list[s
         kinds[topic].append((kind, event_type))
     events: dict[Effect, list[str]] = defaultdict(list)
     for topic, published in kinds.items():
-        for event in await read_topic_events(bootstrap, topic):
+        for event in await readable_topic_events(bootstrap, topic):  # poison left out
             for kind, event_type in published:
                 key = (kind, event.get("subject", ""))
                 if event.get("type") == event_type and key in wanted:
@@ -299,7 +304,19 @@ async def main() -> int:
                     "projector killed (SIGKILL)",
                     lambda: kill_service(suite, "projector"),
                 ),
+                await drill(
+                    suite, gateway, "relay exits after ack, before mark", lambda: relay_crash(suite)
+                ),
+                await drill(
+                    suite,
+                    gateway,
+                    "Kafka +200 ms each way, 2 resets",
+                    lambda: kafka_latency_and_resets(suite),
+                ),
             ]
+            poison = PoisonFault(suite)
+            rows.append(await drill(suite, gateway, "poison on every topic", poison.inject))
+            poison_ok = await poison.verify()
         finally:
             await gateway.http.aclose()
     print()
@@ -311,7 +328,9 @@ async def main() -> int:
         "the fault's end (or the last answer, if later) until every consumer held every "
         "acknowledged effect."
     )
-    return 0 if all(row.passed for row in rows) else 1
+    if not poison_ok:
+        print("poison: not every poison reached every reader's DLQ, or lag stayed above 0")
+    return 0 if all(row.passed for row in rows) and poison_ok else 1
 
 
 if __name__ == "__main__":

@@ -120,6 +120,34 @@ def test_pom_pins_a_kafka_4_release():
     assert kafka_version().split(".")[0] == "4"
 
 
+def test_a_proxied_listener_advertises_the_proxy_and_the_services_connect_there(tmp_path: Path):
+    cfg = StackConfig(
+        state_dir=tmp_path,
+        kafka_port=31092,
+        controller_port=31093,
+        pg_port=31432,
+        kafka_proxied_port=31094,
+        kafka_proxy_port=31095,
+    )
+    text = render_server_properties(cfg, tmp_path / "kafka" / "data")
+    props = dict(
+        line.split("=", 1) for line in text.splitlines() if line and not line.startswith("#")
+    )
+    assert props["listeners"] == (
+        "PLAINTEXT://127.0.0.1:31092,CONTROLLER://127.0.0.1:31093,PROXIED://127.0.0.1:31094"
+    )
+    # Clients reconnect to the advertised address: the proxy's, so none goes around it.
+    assert props["advertised.listeners"] == "PLAINTEXT://127.0.0.1:31092,PROXIED://127.0.0.1:31095"
+    assert "PROXIED:PLAINTEXT" in props["listener.security.protocol.map"]
+    assert props["inter.broker.listener.name"] == "PLAINTEXT"
+    assert cfg.kafka_bootstrap == "127.0.0.1:31095", "the services are given the proxy"
+    assert 31094 in cfg.kafka_listen_ports
+    with pytest.raises(StackError, match="go together"):
+        StackConfig(state_dir=tmp_path, kafka_proxied_port=31094)
+    with pytest.raises(StackError, match="must differ"):
+        StackConfig(state_dir=tmp_path, kafka_proxied_port=31094, kafka_proxy_port=31094)
+
+
 def test_postgres_conf_rendering(tmp_path: Path):
     text = render_postgres_conf(31432, tmp_path / "run")
     assert "port = 31432" in text

@@ -144,10 +144,28 @@ class StackConfig:
     neither starts nor stops the local one, and the services connect there."""
     external_postgres: str | None = None
     """A PostgreSQL server that runs elsewhere (ASN_POSTGRES_URL, without a database)."""
+    kafka_proxied_port: int | None = None
+    """A second listener of the broker (PROXIED) for the services, reached through a TCP
+    proxy on `kafka_proxy_port` that forwards here (`make drill`'s latency and resets).
+    Kafka clients connect to what the broker advertises, not to what they were given, so
+    this listener advertises the proxy's port: every connection of a service then passes
+    the proxy. The devstack tools and tests keep `kafka_port`, which advertises itself."""
+    kafka_proxy_port: int | None = None
+    """Where that proxy listens: the PROXIED listener's advertised port, and the services'
+    bootstrap. Given together with `kafka_proxied_port`; the proxy is the caller's."""
 
     @property
     def kafka_bootstrap(self) -> str:
-        return self.external_kafka or f"127.0.0.1:{self.kafka_port}"
+        """Where the services connect: the external broker, the proxy, or ours."""
+        if self.external_kafka:
+            return self.external_kafka
+        return f"127.0.0.1:{self.kafka_proxy_port or self.kafka_port}"
+
+    @property
+    def kafka_listen_ports(self) -> tuple[int, ...]:
+        """Every port the local broker listens on."""
+        extra = (self.kafka_proxied_port,) if self.kafka_proxied_port else ()
+        return (self.kafka_port, self.controller_port, *extra)
 
     def database_url(self, database: str) -> str:
         """A service's SQLAlchemy URL on the external server, or on the local cluster."""
@@ -161,6 +179,11 @@ class StackConfig:
         ports = (self.kafka_port, self.controller_port, self.pg_port)
         if len(set(ports)) != len(ports):
             raise StackError(f"the Kafka, controller and PostgreSQL ports must differ: {ports}")
+        proxied = (self.kafka_proxied_port, self.kafka_proxy_port)
+        if (proxied[0] is None) != (proxied[1] is None):
+            raise StackError("kafka_proxied_port and kafka_proxy_port go together")
+        if proxied[0] is not None and len({*ports, *proxied}) != len(ports) + 2:
+            raise StackError(f"the proxied Kafka ports must differ from the others: {proxied}")
 
     def configs_for_topic(self, name: str) -> dict[str, str]:
         return configs_for_topic(name, self.topic_configs)

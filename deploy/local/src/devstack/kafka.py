@@ -49,9 +49,16 @@ TOPIC_NAME = re.compile(r"[A-Za-z0-9._-]{1,249}")
 
 
 def render_server_properties(config: StackConfig, log_dir: Path) -> str:
+    proxied_listener = proxied_advertised = ""
+    if config.kafka_proxied_port is not None:
+        # Listens on its own port, advertises the proxy's (StackConfig.kafka_proxied_port).
+        proxied_listener = f",PROXIED://127.0.0.1:{config.kafka_proxied_port}"
+        proxied_advertised = f",PROXIED://127.0.0.1:{config.kafka_proxy_port}"
     return Template(PROPERTIES_TEMPLATE.read_text()).substitute(
         kafka_port=config.kafka_port,
         controller_port=config.controller_port,
+        proxied_listener=proxied_listener,
+        proxied_advertised=proxied_advertised,
         log_dir=str(log_dir),
     )
 
@@ -176,7 +183,7 @@ class Kafka:
             return None
 
     def _launch(self, properties: str) -> int:
-        for port in (self.config.kafka_port, self.config.controller_port):
+        for port in self.config.kafka_listen_ports:
             if port_in_use(port):
                 raise StackError(
                     f"port {port} is taken by another process: choose others with "

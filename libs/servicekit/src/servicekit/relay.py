@@ -21,6 +21,7 @@ from aiokafka import AIOKafkaProducer
 from asn_schemas import CONTENT_TYPE
 
 from servicekit.connections import KafkaTarget
+from servicekit.failpoints import RelayCrashAfterSend
 from servicekit.kafka import (
     CONTENT_TYPE_HEADER,
     FATAL_PRODUCER_ERRORS,
@@ -54,6 +55,7 @@ class OutboxRelay:
         poll_interval_s: float = 2.0,
         linger_s: float = 0.0,
         producer_factory: ProducerFactory | None = None,
+        failpoint: RelayCrashAfterSend | None = None,
     ) -> None:
         self._dsn = dsn
         self._name = name
@@ -63,6 +65,7 @@ class OutboxRelay:
         self._producer_factory = producer_factory or (
             lambda: idempotent_producer(bootstrap, client_id=name)
         )
+        self._failpoint = failpoint
         self._producer: AIOKafkaProducer | None = None
         self._pool: asyncpg.Pool | None = None
         self._listener: asyncpg.Connection | None = None
@@ -120,6 +123,8 @@ class OutboxRelay:
                     )
                 )
             await asyncio.gather(*acks)
+            if self._failpoint is not None:  # drill only (servicekit.failpoints)
+                self._failpoint.batch_acknowledged(len(rows))
             await conn.execute(_MARK, [row["id"] for row in rows])
         OUTBOX_PUBLISHED.inc(len(rows))
         return len(rows)

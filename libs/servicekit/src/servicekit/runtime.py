@@ -15,6 +15,7 @@ from servicekit.auth import JwtVerifier
 from servicekit.bodylimit import BodyLimitMiddleware
 from servicekit.consumer import ConsumerRunner, Handler
 from servicekit.db import Database
+from servicekit.failpoints import RelayCrashAfterSend
 from servicekit.housekeeping import Housekeeper, Retention
 from servicekit.identity import Identity
 from servicekit.kafka import KafkaProbe
@@ -48,6 +49,7 @@ class ServiceRuntime:
             batch_size=settings.relay_batch_size,
             poll_interval_s=settings.relay_poll_interval_s,
             linger_s=settings.relay_linger_s,
+            failpoint=RelayCrashAfterSend.from_settings(settings),
         )
         self.housekeeper = Housekeeper(
             self.db.asyncpg_dsn,

@@ -124,6 +124,18 @@ class ServiceSettings(KafkaSettings):
         "event at high rates, at that much commit-to-visible latency",
     )
 
+    # Drill-only failpoints (servicekit.failpoints): off unless set, refused in production.
+    failpoint_relay_crash_after_send: int | None = Field(
+        default=None,
+        ge=1,
+        description="drill only: exit after the n-th batch Kafka acknowledged, before the mark",
+    )
+    failpoint_relay_crash_file: Path | None = Field(
+        default=None,
+        description="drill only: the relay failpoint is armed while this file exists, and "
+        "deletes it as it fires",
+    )
+
     # servicekit.housekeeping says why each retention is what it is.
     outbox_retention_days: int = Field(default=7, ge=1)
     idempotency_retention_days: int = Field(default=7, ge=1)
@@ -138,6 +150,12 @@ class ServiceSettings(KafkaSettings):
     def _key_source(self) -> ServiceSettings:
         if self.jwt_public_key_file is None and self.jwt_jwks_url is None:
             raise ValueError("set ASN_JWT_PUBLIC_KEY_FILE or ASN_JWT_JWKS_URL")
+        return self
+
+    @model_validator(mode="after")
+    def _no_failpoints_in_production(self) -> ServiceSettings:
+        if self.environment == "production" and self.failpoint_relay_crash_after_send is not None:
+            raise ValueError("ASN_FAILPOINT_* crash the process on purpose: drills only")
         return self
 
     @model_validator(mode="after")
