@@ -34,7 +34,7 @@ CONTRACT_TYPES: Mapping[str, str] = {
     "kinerja.events": "kinerja.appraisal.finalized.v1",
     "pelatihan.events": "pelatihan.training.completed.v1",
     "presensi.events": "presensi.attendance.checked_in.v1",
-    "aspirasi.events": "aspirasi.submission.received.v1",
+    "aspirasi.events": "aspirasi.unit.signal_computed.v1",  # the one kinerja reads too
 }
 """Per topic, a type that each of its readers below handles: only a handled type's payload
 is validated (a consumer skips the types it does not handle, whatever their data)."""
@@ -43,6 +43,7 @@ READERS: Mapping[str, Sequence[str]] = {
     "gateway": tuple(CONTRACT_TYPES),  # the projector reads every topic for the read model
     "presensi": ("pegawai.events",),
     "pegawai": ("kinerja.events", "pelatihan.events"),
+    "kinerja": ("pegawai.events", "aspirasi.events"),
 }
 """The drill's consumer groups and what each reads (their ConsumerSpecs)."""
 

@@ -13,6 +13,8 @@ def _specs() -> dict[str, object]:
     """The drill's consumer groups as their services define them (default settings)."""
     from gateway.projections.apply import consumer_specs as gateway_specs
     from gateway.settings import GatewaySettings
+    from kinerja.consumers import consumer_specs as kinerja_specs
+    from kinerja.settings import KinerjaSettings
     from pegawai.consumers import consumer_specs as pegawai_specs
     from pegawai.settings import PegawaiSettings
     from presensi.consumers import consumer_specs as presensi_specs
@@ -22,6 +24,7 @@ def _specs() -> dict[str, object]:
         *gateway_specs(GatewaySettings.model_construct()),
         *pegawai_specs(PegawaiSettings.model_construct()),
         *presensi_specs(PresensiSettings.model_construct()),
+        *kinerja_specs(KinerjaSettings.model_construct()),
     ]
     return {spec.group_id: spec for spec in specs}
 
