@@ -10,6 +10,10 @@ from dataclasses import dataclass, field
 Effect = tuple[str, str]
 """(kind, subject): e.g. ("registration", "<nip>"), ("check-in", "<nip>")."""
 
+RECOVER_LIMIT_S = 60.0
+"""The stated time: after a fault ends (or the workload's last answer, if later), every
+consumer must hold every acknowledged effect within this, or the drill fails."""
+
 TOPIC = "topic"
 """The place of a command's event: counted by distinct event id on its topic."""
 
@@ -80,8 +84,13 @@ class Row:
     every acknowledged effect."""
 
     @property
+    def recovered(self) -> bool:
+        # None: never caught up within the settle timeout, which shows as lost effects.
+        return self.recover_s is None or self.recover_s <= RECOVER_LIMIT_S
+
+    @property
     def passed(self) -> bool:
-        return self.lost == 0 and self.duplicated == 0
+        return self.lost == 0 and self.duplicated == 0 and self.recovered
 
 
 def tally(fault: str, ops: Iterable[Op], found: Found, recover_s: float | None) -> Row:

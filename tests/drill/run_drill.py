@@ -41,7 +41,7 @@ from zoneinfo import ZoneInfo
 import drill_workload as workload
 import httpx
 from devstack.services import DEV_KEYS_DIR
-from drill_checks import TOPIC, Effect, Found, Op, Row, table, tally
+from drill_checks import RECOVER_LIMIT_S, TOPIC, Effect, Found, Op, Row, table, tally
 from drill_suite import DrillSuite, drill_suite
 from drill_workload import BKPSDM, Context
 from faults import kafka_latency_and_resets, relay_crash
@@ -326,7 +326,7 @@ async def main() -> int:
         "model or in a replica; dup: two effects of one command in one of those places; "
         "resent: one event id repeated on a topic (absorbed by the consumers); recover: from "
         "the fault's end (or the last answer, if later) until every consumer held every "
-        "acknowledged effect."
+        f"acknowledged effect; a fault fails when that took over {RECOVER_LIMIT_S:.0f} s."
     )
     if not poison_ok:
         print("poison: not every poison reached every reader's DLQ, or lag stayed above 0")

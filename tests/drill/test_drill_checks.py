@@ -3,7 +3,7 @@ every place a command must show (its topic, its service, the read model, the rep
 and the workload's plan."""
 
 import drill_workload as workload
-from drill_checks import TOPIC, Found, Op, table, tally
+from drill_checks import RECOVER_LIMIT_S, TOPIC, Found, Op, table, tally
 
 PLACES = {
     "registration": (TOPIC, "pegawai", "read model", "presensi replica"),
@@ -119,3 +119,12 @@ def test_the_plan_sends_the_asked_count_in_chains_one_person_each():
     registered = {c[0].subject for c in chains if c[0].kind == "registration"}
     assert registered.isdisjoint(workload.people(chains))
     assert len(workload.people(chains)) == len(chains) - len(registered)
+
+
+def test_a_fault_the_consumers_took_longer_than_the_stated_time_to_absorb_fails():
+    ops = [_op("a", 201)]
+    found = Found(events={("registration", "a"): ["e1"]}, applied=_everywhere("a"), expected=PLACES)
+    assert tally("broker killed", ops, found, recover_s=RECOVER_LIMIT_S).passed
+    late = tally("broker killed", ops, found, recover_s=RECOVER_LIMIT_S + 0.1)
+    assert (late.lost, late.duplicated) == (0, 0)
+    assert not late.passed and "FAILED" in table([late])
