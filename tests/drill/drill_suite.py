@@ -1,6 +1,7 @@
 """The drill's own stack and suite: Kafka and PostgreSQL on free ports in `.stack-drill/`,
-pegawai, presensi, the gateway and its projector as `make run` runs them — under `make
-run`'s supervisor, so a killed process comes back as it would for a city."""
+pegawai, presensi, the gateway and its projector (or the processes `run` names) as `make run`
+runs them — under `make run`'s supervisor, so a killed process comes back as it would for a
+city."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import contextlib
 import dataclasses
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from devstack.supervisor import Supervisor
 
 STATE_BASE = REPO_ROOT / ".stack-drill"
 RUN = ("pegawai", "presensi", "gateway", "projector")
+EVERY_PROCESS = ("pegawai", "kinerja", "pelatihan", "presensi", "aspirasi", "gateway", "projector")
 
 
 @dataclass
@@ -36,7 +38,10 @@ class DrillSuite:
 
 
 @contextlib.contextmanager
-def drill_suite() -> Iterator[DrillSuite]:
+def drill_suite(
+    run: Sequence[str] = RUN, env: Mapping[str, str] | None = None
+) -> Iterator[DrillSuite]:
+    """The stack and the processes `run` names, each with `env` besides the drill's settings."""
     STATE_BASE.mkdir(exist_ok=True)
     state_dir = Path(tempfile.mkdtemp(prefix="drill-", dir=STATE_BASE))
     config = dataclasses.replace(StackConfig.for_tests(state_dir), topics=load_topics())
@@ -53,7 +58,9 @@ def drill_suite() -> Iterator[DrillSuite]:
             port = free_port(taken)
             taken.add(port)
             specs.append(dataclasses.replace(spec, port=port))
-        processes = ServiceProcesses(config, specs, only=RUN, extra_env=_env)
+        processes = ServiceProcesses(
+            config, specs, only=tuple(run), extra_env=lambda spec: {**_env(spec), **(env or {})}
+        )
         supervisor = Supervisor(processes)
         supervisor.start(seed=False, stop=stop)
         watcher = threading.Thread(target=supervisor.run, args=(stop, 0.25), daemon=True)
