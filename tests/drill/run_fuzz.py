@@ -18,7 +18,7 @@ status_code_conformance is not used in the project: the problem answers are not 
 
 Prints a table service × role → operations, requests, 5xx, schema violations, and the
 distinct 5xx found (with a curl to replay each). Exits 1 on any 5xx, any violation, or a
-run that could not finish. FUZZ_EXAMPLES (default 12: about ten minutes on the loaded 2-core
+run that could not finish. FUZZ_EXAMPLES (default 10: about ten minutes on the loaded 2-core
 machine), FUZZ_ROLES=pegawai,bkpsdm for some roles, FUZZ_SEED for another seed.
 """
 
@@ -46,7 +46,7 @@ from schemathesis.engine import events
 from schemathesis.engine import from_schema as engine_for
 from servicekit.devkeys import ensure_dev_keys, mint_token
 
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "12"))
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "10"))
 SEED = int(os.environ.get("FUZZ_SEED", "10"))
 CHECKS = ["not_a_server_error", "response_schema_conformance"]
 SETTLE_TIMEOUT_S = 300.0
