@@ -58,6 +58,7 @@ SUPERVISOR = "197805122005011002"
 STAFF = ("198502142010011003", "199003212015022004")
 ADMIN_OPD = "198807072012011005"
 PEOPLE = (SUPERVISOR, *STAFF, ADMIN_OPD)
+REAL = {*PEOPLE, UNIT}
 
 # Who fuzzes: (sub, roles, unit_id). The supervisor's rights come from `supervisor_nip` in
 # the data, so their token is an ordinary ASN's.
@@ -167,6 +168,7 @@ class Cell:
 
     operations: set[str] = field(default_factory=set)
     requests: int = 0
+    real: int = 0  # requests naming a seeded NIP or unit: the paths past "not found"
     server_errors: int = 0
     violations: int = 0
 
@@ -199,7 +201,7 @@ def service_of(path: str) -> str:
     resource, _, rest = path.removeprefix("/api/").partition("/")
     if resource == "public":
         return PUBLIC_SERVICE
-    return owner(resource, "/" + rest if rest else "") or "gateway"
+    return owner(resource, rest) or "gateway"
 
 
 def documents(suite: DrillSuite, token: str) -> list[dict[str, Any]]:
@@ -282,6 +284,9 @@ def fuzz(
         cell = tally.cells[(service_of(case.operation.path), role)]
         cell.operations.add(label)
         cell.requests += 1
+        named = [*(case.path_parameters or {}).values(), *(case.query or {}).values()]
+        if any(isinstance(v, str) and v in REAL for v in named):
+            cell.real += 1
         if response.status_code >= 500:
             cell.server_errors += 1
             tally.findings.setdefault(
@@ -320,37 +325,31 @@ def fuzz(
             tally.errors.append(f"{role}: fatal: {event.exception!r}")
 
 
-def table(tally: Tally) -> str:
-    header = ("service", "role", "operations", "requests", "5xx", "schema violations")
-    rows = [header]
-    for (service, role), cell in sorted(tally.cells.items(), key=lambda kv: kv[0]):
-        rows.append(
-            (
-                service,
-                role,
-                str(len(cell.operations)),
-                str(cell.requests),
-                str(cell.server_errors),
-                str(cell.violations),
-            )
-        )
-    total = (
-        "total",
-        "",
-        "",
-        str(sum(c.requests for c in tally.cells.values())),
-        str(sum(c.server_errors for c in tally.cells.values())),
-        str(sum(c.violations for c in tally.cells.values())),
-    )
-    rows.append(total)
-    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+HEADER = ("service", "role", "operations", "requests", "real ids", "5xx", "schema violations")
 
-    def line(row: Iterable[str]) -> str:
-        cells = list(row)
-        return " | ".join(
-            c.ljust(w) if i < 2 else c.rjust(w)
-            for i, (c, w) in enumerate(zip(cells, widths, strict=True))
-        )
+
+def table(tally: Tally) -> str:
+    """One row per service × role, and the totals; `real ids`: requests naming seeded data."""
+
+    def counts(cells: Iterable[Cell]) -> list[str]:
+        cells = list(cells)
+        return [
+            str(sum(c.requests for c in cells)),
+            str(sum(c.real for c in cells)),
+            str(sum(c.server_errors for c in cells)),
+            str(sum(c.violations for c in cells)),
+        ]
+
+    rows = [list(HEADER)]
+    for (service, role), cell in sorted(tally.cells.items()):
+        rows.append([service, role, str(len(cell.operations)), *counts([cell])])
+    operations = {op for cell in tally.cells.values() for op in cell.operations}
+    rows.append(["total", "", str(len(operations)), *counts(tally.cells.values())])
+    widths = [max(len(row[i]) for row in rows) for i in range(len(HEADER))]
+
+    def line(row: list[str]) -> str:
+        cells = zip(row, widths, strict=True)
+        return " | ".join(c.ljust(w) if i < 2 else c.rjust(w) for i, (c, w) in enumerate(cells))
 
     rule = "-+-".join("-" * w for w in widths)
     return "\n".join([line(rows[0]), rule, *map(line, rows[1:-1]), rule, line(rows[-1])])
