@@ -323,6 +323,8 @@ def fuzz(
             tally.errors.append(f"{role}: {event.label}: {event.info.title} {event.info.message}")
         elif isinstance(event, events.FatalError):
             tally.errors.append(f"{role}: fatal: {event.exception!r}")
+        elif isinstance(event, events.Interrupted):  # Ctrl-C: schemathesis caught it first
+            raise KeyboardInterrupt
 
 
 HEADER = ("service", "role", "operations", "requests", "real ids", "5xx", "schema violations")
