@@ -99,7 +99,7 @@ drill: fetch ## fault drills on an own stack (not a test): service and projector
 	@$(PY) python tests/drill/run_drill.py
 	@$(if $(filter 0,$(DRILL_FUZZ)),echo "[drill] fuzz skipped (DRILL_FUZZ=0)",$(PY) python tests/drill/run_fuzz.py)
 
-fuzz-stack: fetch ## schemathesis through the gateway on an own stack of every service, with each role's token: no 5xx; FUZZ_EXAMPLES=10
+fuzz-stack: fetch ## schemathesis through the gateway on an own stack of every service, with each role's token: no 5xx; FUZZ_EXAMPLES=20
 	@$(PY) python tests/drill/run_fuzz.py
 
 token: sync ## mint a dev token: make token NIP=198503152010011001 ROLES=bkpsdm [UNIT=bkpsdm]
