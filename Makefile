@@ -4,7 +4,7 @@ SHELL := /bin/bash
 UV ?= uv
 PY := $(UV) run --frozen
 
-.PHONY: help sync fetch deploy-tools deploy-manifests stack-up stack-down stack-status run up stop status drill test test-unit fuzz lint schemas bench token clean portal portal-deps
+.PHONY: help sync fetch deploy-tools deploy-manifests stack-up stack-down stack-status run up stop status drill fuzz-stack test test-unit fuzz lint schemas bench token clean portal portal-deps
 
 help: ## list the commands
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -95,8 +95,12 @@ bench: fetch ## benchmarks with their side-by-side anchors (not a test); BENCH=o
 	@for b in $(or $(BENCH),$(notdir $(patsubst %/__main__.py,%,$(wildcard bench/*/__main__.py)))); do \
 		echo "== bench/$$b"; $(PY) python -m bench.$$b || exit 1; done
 
-drill: fetch ## fault drills on an own stack (not a test): service and projector SIGKILLed, broker down 20 s, PostgreSQL restarted, relay exits before its mark, Kafka slowed and reset, poison on every topic; DRILL_OPS=120 each
+drill: fetch ## fault drills on an own stack (not a test): service and projector SIGKILLed, broker down 20 s, PostgreSQL restarted, relay exits before its mark, Kafka slowed and reset, poison on every topic; DRILL_OPS=120 each; then fuzz-stack (DRILL_FUZZ=0 skips it)
 	@$(PY) python tests/drill/run_drill.py
+	@$(if $(filter 0,$(DRILL_FUZZ)),echo "[drill] fuzz skipped (DRILL_FUZZ=0)",$(PY) python tests/drill/run_fuzz.py)
+
+fuzz-stack: fetch ## schemathesis through the gateway on an own stack of every service, with each role's token: no 5xx; FUZZ_EXAMPLES=20
+	@$(PY) python tests/drill/run_fuzz.py
 
 token: sync ## mint a dev token: make token NIP=198503152010011001 ROLES=bkpsdm [UNIT=bkpsdm]
 	@$(PY) asn token --nip "$(NIP)" --roles "$(or $(ROLES),pegawai)" $(if $(UNIT),--unit "$(UNIT)")

@@ -1,6 +1,7 @@
 """The drill's own stack and suite: Kafka and PostgreSQL on free ports in `.stack-drill/`,
-pegawai, presensi, kinerja, the gateway and its projector as `make run` runs them — under `make
-run`'s supervisor, so a killed process comes back as it would for a city.
+pegawai, presensi, kinerja, the gateway and its projector (or the processes `run` names) as
+`make run` runs them — under `make run`'s supervisor, so a killed process comes back as it
+would for a city.
 
 The services reach Kafka through the drill's TCP proxy (a listener of the broker that
 advertises the proxy's port), so a drill can slow or cut their connections; the drill's own
@@ -13,7 +14,7 @@ import contextlib
 import dataclasses
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +28,7 @@ STATE_BASE = REPO_ROOT / ".stack-drill"
 RUN = ("pegawai", "presensi", "kinerja", "gateway", "projector")
 RELAY_CRASH = "pegawai"
 """The service whose relay the drill can crash between Kafka's ack and the mark."""
+EVERY_PROCESS = ("pegawai", "kinerja", "pelatihan", "presensi", "aspirasi", "gateway", "projector")
 
 
 @dataclass
@@ -54,7 +56,10 @@ def relay_crash_file(state_dir: Path) -> Path:
 
 
 @contextlib.contextmanager
-def drill_suite() -> Iterator[DrillSuite]:
+def drill_suite(
+    run: Sequence[str] = RUN, env: Mapping[str, str] | None = None
+) -> Iterator[DrillSuite]:
+    """The stack and the processes `run` names, each with `env` besides the drill's settings."""
     STATE_BASE.mkdir(exist_ok=True)
     state_dir = Path(tempfile.mkdtemp(prefix="drill-", dir=STATE_BASE))
     config = StackConfig.for_tests(state_dir)
@@ -81,7 +86,10 @@ def drill_suite() -> Iterator[DrillSuite]:
             taken.add(port)
             specs.append(dataclasses.replace(spec, port=port))
         processes = ServiceProcesses(
-            config, specs, only=RUN, extra_env=lambda spec: _env(spec, state_dir)
+            config,
+            specs,
+            only=tuple(run),
+            extra_env=lambda spec: {**_env(spec, state_dir), **(env or {})},
         )
         supervisor = Supervisor(processes)
         supervisor.start(seed=False, stop=stop)

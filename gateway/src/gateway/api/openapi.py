@@ -63,8 +63,10 @@ def merge(own: dict[str, Any], services: dict[str, dict[str, Any]]) -> dict[str,
         for name, schema in theirs.items():
             schemas[names[name]] = _rename_refs(schema, names)
         for path, item in document.get("paths", {}).items():
+            # `rest` as the proxy passes it (no leading slash), or a sub-resource that
+            # another service owns (kinerja's under /units) would not be found.
             resource, _, rest = path.lstrip("/").partition("/")
-            if owner(resource, "/" + rest if rest else "") != service:
+            if owner(resource, rest) != service:
                 continue  # health, metrics, or a resource the gateway does not forward
             paths["/api" + path] = _rename_refs(item, names)
     merged["paths"] = dict(sorted(paths.items()))

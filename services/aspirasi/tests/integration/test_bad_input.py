@@ -210,3 +210,16 @@ async def test_guessing_secrets_is_stopped(city: Service):
         "GET", f"/public/submissions/{sub['code']}", secret=sub["secret"], client="192.0.2.99"
     )
     assert blocked.status_code == 429 and "Retry-After" in blocked.headers
+
+
+async def test_a_month_outside_the_calendar_is_refused(city: Service):
+    # Found by the fuzz on the whole suite (tests/drill/run_fuzz.py): the board's `month`
+    # took any four digits for the year, and year 0 (or December 9999) overflowed the
+    # month's bounds into a 500.
+    for month in ("0000-01", "9999-12", "1999-12", "2101-01"):
+        board = await city.public("GET", f"/public/board?month={month}")
+        assert board.status_code == 422, (month, board.text)
+        assert board.json()["code"] == "validation_error"
+        signals = await city.staff("GET", f"/signals?month={month}")
+        assert signals.status_code == 422, (month, signals.text)
+    assert (await city.public("GET", "/public/board?month=2100-12")).status_code == 200

@@ -17,6 +17,7 @@ from sqlmodel import col
 from aspirasi import board, intake, store, tracking
 from aspirasi.api.deps import Limiters, Now, PublicClient, SubmittingClient, check_secret_budget
 from aspirasi.api.schemas import (
+    MONTH_PATTERN,
     Board,
     CitizenTicket,
     ConfirmIn,
@@ -225,7 +226,7 @@ async def public_board(
     now: Now,
     _client: PublicClient,
     unit: Annotated[str | None, Query(max_length=50)] = None,
-    month: Annotated[str | None, Query(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$")] = None,
+    month: Annotated[str | None, Query(pattern=MONTH_PATTERN)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: str | None = None,
 ) -> dict[str, Any]:

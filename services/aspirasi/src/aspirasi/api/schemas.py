@@ -17,6 +17,9 @@ Words = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, ma
 # base64 of 2 MB is ~2.8 M characters; a bit more is let through so that the photo
 # check answers with its own clear "too large" code.
 Photo = Annotated[str, StringConstraints(max_length=3_000_000)]
+# A month of the working calendar (`servicekit.dates.BusinessDate`'s years, 2000–2100): any
+# four digits let year 0 and December 9999 overflow the month's bounds (a 500).
+MONTH_PATTERN = r"^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])$"
 _EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 _PHONE = r"^\+?[0-9][0-9 -]{6,18}$"
 

@@ -23,6 +23,7 @@ from sqlmodel import col
 from aspirasi import access, handling, store
 from aspirasi.api.deps import Now
 from aspirasi.api.schemas import (
+    MONTH_PATTERN,
     ReasonIn,
     ReferIn,
     RouteIn,
@@ -328,7 +329,7 @@ async def list_signals(
     who: CurrentIdentity,
     runtime: Runtime,
     unit: Annotated[str | None, Query(max_length=50)] = None,
-    month: Annotated[str | None, Query(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$")] = None,
+    month: Annotated[str | None, Query(pattern=MONTH_PATTERN)] = None,
 ) -> dict[str, Any]:
     """The units' monthly signals as last published (staff)."""
     async with runtime.db.read_session() as session:
