@@ -4,7 +4,7 @@ SHELL := /bin/bash
 UV ?= uv
 PY := $(UV) run --frozen
 
-.PHONY: help sync fetch deploy-tools deploy-manifests stack-up stack-down stack-status run up stop status drill test test-unit fuzz lint schemas bench token clean portal portal-deps
+.PHONY: help sync fetch deploy-tools deploy-manifests stack-up stack-down stack-status run up stop status drill soak test test-unit fuzz lint schemas bench token clean portal portal-deps
 
 help: ## list the commands
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -62,6 +62,7 @@ lint: sync ## ruff, mypy (strict on libs and schemas; services, gateway and benc
 	@$(PY) mypy libs/servicekit/src schemas/src deploy/local/src
 	@$(PY) mypy $(wildcard services/*/src) gateway/src cli/src analytics/src bench
 	@$(PY) mypy tests/drill/drill_checks.py tests/drill/drill_suite.py tests/drill/run_drill.py
+	@$(PY) mypy tests/drill/run_soak.py tests/drill/soak_report.py tests/drill/soak_chart.py tests/drill/soak_probes.py tests/drill/suite_commands.py
 	@$(PY) lint-imports
 	@$(PY) hadolint deploy/docker/Dockerfile
 
@@ -97,6 +98,9 @@ bench: fetch ## benchmarks with their side-by-side anchors (not a test); BENCH=o
 
 drill: fetch ## fault drills on an own stack (not a test): service and projector SIGKILLed, broker down 20 s, PostgreSQL restarted; DRILL_OPS=120 each
 	@$(PY) python tests/drill/run_drill.py
+
+soak: fetch ## a soak on an own stack (not a test): SOAK_MINUTES=10 of mixed commands at SOAK_RATE=8/s with 3x bursts; table, .soak/*.png and *.csv
+	@$(PY) python tests/drill/run_soak.py
 
 token: sync ## mint a dev token: make token NIP=198503152010011001 ROLES=bkpsdm [UNIT=bkpsdm]
 	@$(PY) asn token --nip "$(NIP)" --roles "$(or $(ROLES),pegawai)" $(if $(UNIT),--unit "$(UNIT)")

@@ -8,7 +8,7 @@ import contextlib
 import dataclasses
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,7 +36,8 @@ class DrillSuite:
 
 
 @contextlib.contextmanager
-def drill_suite() -> Iterator[DrillSuite]:
+def drill_suite(services: Sequence[str] = RUN) -> Iterator[DrillSuite]:
+    """`services`: which of services.toml run (`make soak` adds kinerja)."""
     STATE_BASE.mkdir(exist_ok=True)
     state_dir = Path(tempfile.mkdtemp(prefix="drill-", dir=STATE_BASE))
     config = dataclasses.replace(StackConfig.for_tests(state_dir), topics=load_topics())
@@ -53,7 +54,7 @@ def drill_suite() -> Iterator[DrillSuite]:
             port = free_port(taken)
             taken.add(port)
             specs.append(dataclasses.replace(spec, port=port))
-        processes = ServiceProcesses(config, specs, only=RUN, extra_env=_env)
+        processes = ServiceProcesses(config, specs, only=tuple(services), extra_env=_env)
         supervisor = Supervisor(processes)
         supervisor.start(seed=False, stop=stop)
         watcher = threading.Thread(target=supervisor.run, args=(stop, 0.25), daemon=True)
