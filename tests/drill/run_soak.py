@@ -37,7 +37,7 @@ from devstack.services import DEV_KEYS_DIR
 from drill_suite import DrillSuite, drill_suite
 from servicekit.devkeys import ensure_dev_keys, mint_token
 from soak_chart import draw
-from soak_probes import lag_totals, tree_rss_bytes
+from soak_probes import lag_totals, rss_bytes, tree_rss_bytes
 from soak_report import (
     LAG_ZERO_WITHIN_S,
     Lag,
@@ -235,10 +235,11 @@ def sample_memory(suite: DrillSuite, report: Report, t: float) -> None:
     for name, pid in (
         ("kafka", suite.stack.kafka.pid()),
         ("postgresql", suite.stack.postgres.pid()),
-        ("soak driver", os.getpid()),
     ):
         if pid is not None:
             report.memory.append(Memory(t, name, tree_rss_bytes(pid), pid))
+    # Alone: the stack's processes are the driver's children.
+    report.memory.append(Memory(t, "soak driver", rss_bytes(os.getpid()), os.getpid()))
 
 
 async def memory_sampler(suite: DrillSuite, report: Report, clock: Driver) -> None:
