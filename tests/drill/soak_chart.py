@@ -10,7 +10,7 @@ import matplotlib
 matplotlib.use("Agg")  # before pyplot: a file, never a window
 
 import matplotlib.pyplot as plt
-from soak_report import Report, per_group, windows
+from soak_report import MEMORY_GROWTH_LIMIT, Report, per_group, process_rows, windows
 
 
 def draw(report: Report, path: Path) -> None:
@@ -27,12 +27,21 @@ def draw(report: Report, path: Path) -> None:
     for group, points in per_group(report.lag).items():
         lag.step([t for t, _ in points], [n for _, n in points], where="post", label=group)
     lag.set_ylabel("consumer lag (events)")
-    by_process: dict[str, list[tuple[float, int]]] = {}
-    for m in sorted(report.memory, key=lambda m: m.t):
-        by_process.setdefault(m.process, []).append((m.t, m.rss_bytes))
-    for name, points in by_process.items():
-        mem.plot([t for t, _ in points], [b / 2**20 for _, b in points], marker=".", label=name)
-    mem.set_ylabel("RSS (MiB)")
+    # The memory goal's view: growth since the warm-up of the suite's own processes (the
+    # broker's and PostgreSQL's RSS follow their caches; the table shows them).
+    for row in process_rows(report.memory, report.plan):
+        if not row.checked or not row.warm:
+            continue
+        points = sorted((m.t, m.rss_bytes) for m in report.memory if m.process == row.process)
+        mem.plot(
+            [t for t, _ in points],
+            [100 * (b - row.warm) / row.warm for _, b in points],
+            marker=".",
+            label=row.process,
+        )
+    mem.axhline(100 * MEMORY_GROWTH_LIMIT, color="red", linestyle="--", linewidth=1)
+    mem.axvline(report.plan.warmup_s, color="grey", linestyle="--", linewidth=1)
+    mem.set_ylabel("RSS growth since warm-up (%)")
     mem.set_xlabel("seconds since the start")
     for ax in (lat, lag, mem):
         for b in report.plan.bursts:
@@ -40,7 +49,7 @@ def draw(report: Report, path: Path) -> None:
         ax.axvline(report.plan.duration_s, color="grey", linestyle=":", linewidth=1)
         ax.grid(alpha=0.3)
         if ax.get_legend_handles_labels()[0]:
-            ax.legend(loc="upper left", fontsize="small", ncol=4)
+            ax.legend(loc="best", fontsize="small", ncol=4)
     fig.tight_layout()
     fig.savefig(path, dpi=100)
     plt.close(fig)

@@ -359,7 +359,10 @@ def table(report: Report) -> str:
                 )
                 for p in report.processes()
             ],
-        ),
+        )
+        + "\ngrowth: from the warm-up to the end; only the suite's processes are held to "
+        f"+{MEMORY_GROWTH_LIMIT:.0%} (the broker's heap and PostgreSQL's buffers, counted in "
+        "every backend that touched them, are shown).",
         _grid(
             ("consumer group", "max behind"),
             [(g, str(n)) for g, n in report.max_lag().items()],
