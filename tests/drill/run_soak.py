@@ -53,6 +53,7 @@ from soak_report import (
 from suite_commands import (
     BKPSDM,
     NOT_YET_CODES,
+    STEPS,
     Command,
     Life,
     employee_body,
@@ -151,13 +152,19 @@ class Driver:
         self.in_flight: set[asyncio.Task[None]] = set()
         self.first_errors: list[str] = []
         self.t0 = 0.0
+        self.sent = self.registered = 0
 
     def now(self) -> float:
         return time.monotonic() - self.t0
 
     def next_life(self) -> Life:
-        if self.waiting and self.waiting[0][0] <= self.now():
+        """The longest-waiting ready employee, unless registrations are below their share
+        of the mix (one step in len(STEPS)) or nobody is ready: so a burst sends every
+        kind of step, as between bursts, and not a wave of registrations alone."""
+        ready = bool(self.waiting) and self.waiting[0][0] <= self.now()
+        if ready and self.registered * len(STEPS) >= self.sent:
             return heapq.heappop(self.waiting)[2]
+        self.registered += 1
         serial = next(_serials)
         return Life(
             new_nip(serial, sex=1 + serial % 2), self.unit, self.bosses[serial % SUPERVISORS]
@@ -178,6 +185,7 @@ class Driver:
             if self.now() >= self.plan.duration_s:
                 break
             life = self.next_life()
+            self.sent += 1
             task = asyncio.create_task(self.send(life, life.command(today_wib())))
             self.in_flight.add(task)
             task.add_done_callback(self.in_flight.discard)

@@ -10,7 +10,6 @@ it, so a refusal that says "not known yet" is expected and the step is tried aga
 
 from __future__ import annotations
 
-import random
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -36,8 +35,9 @@ POSITIONS = ("Analis Kepegawaian", "Pengelola Data", "Analis Kebijakan", "Pranat
 
 
 def new_nip(serial: int, sex: int = 1) -> str:
-    """A well-formed NIP: birth date, CPNS TMT (2010-01), sex, serial."""
-    birth = date(1975 + random.randrange(20), 1 + random.randrange(12), 1 + random.randrange(28))
+    """A well-formed NIP, one of its own for every serial (a soak registers thousands):
+    birth date (a day per thousand serials from 1975), CPNS TMT 2010-01, sex, serial."""
+    birth = date(1975, 1, 1) + timedelta(days=serial // 1000)
     return f"{birth:%Y%m%d}201001{sex}{serial % 1000:03d}"
 
 

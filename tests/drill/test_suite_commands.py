@@ -7,7 +7,7 @@ import sys
 from datetime import date
 
 from soak_probes import children, rss_bytes, tree_rss_bytes
-from suite_commands import BKPSDM, STEPS, Life, promotion_tmt
+from suite_commands import BKPSDM, STEPS, Life, new_nip, promotion_tmt
 
 
 def test_a_life_walks_every_service_acting_as_the_right_person():
@@ -79,3 +79,8 @@ def test_memory_of_a_process_tree_counts_its_children():
     finally:
         child.communicate(b"")
     assert rss_bytes(child.pid) == 0  # gone: nothing to read, no failure
+
+
+def test_every_serial_has_a_nip_of_its_own():
+    assert len({new_nip(serial) for serial in range(20_000)}) == 20_000
+    assert new_nip(1234, sex=2) == "197501022010012234"
