@@ -25,9 +25,11 @@ import contextlib
 import heapq
 import itertools
 import os
+import shutil
 import sys
 import time
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -37,7 +39,7 @@ from devstack.services import DEV_KEYS_DIR
 from drill_suite import DrillSuite, drill_suite
 from servicekit.devkeys import ensure_dev_keys, mint_token
 from soak_chart import draw
-from soak_probes import lag_totals, rss_bytes, tree_rss_bytes
+from soak_probes import dead_letters, lag_totals, partitions_behind, rss_bytes, tree_rss_bytes
 from soak_report import (
     LAG_ZERO_WITHIN_S,
     Lag,
@@ -285,6 +287,16 @@ async def drain(report: Report, clock: Driver) -> None:
         await asyncio.sleep(1.0)
 
 
+def keep_logs(suite: DrillSuite, into: Path) -> None:
+    """The services' logs outlive the stack (it is removed at the end): a failed soak is
+    read from them."""
+    into.mkdir(parents=True, exist_ok=True)
+    for spec in suite.processes.specs:
+        log = suite.processes.log_file(spec)
+        if log.exists():
+            shutil.copy(log, into / log.name)
+
+
 async def soak(suite: DrillSuite, plan: Plan) -> Report:
     client = Client(suite)
     report = Report(plan)
@@ -304,6 +316,9 @@ async def soak(suite: DrillSuite, plan: Plan) -> Report:
             say(f"load over at {driver.now():.0f} s; following the lag until it is 0")
             await drain(report, driver)
             await asyncio.to_thread(sample_memory, suite, report, driver.now())
+            bootstrap = suite.stack.kafka.bootstrap
+            report.dead_letters = await dead_letters(bootstrap)
+            report.behind_at_end = await partitions_behind(bootstrap)
         finally:
             for task in [*samplers, progress]:
                 task.cancel()
@@ -339,17 +354,21 @@ async def main() -> int:
         + ", ".join(f"{b.start:.0f} s" for b in plan.bursts)
     )
     started = time.monotonic()
-    with drill_suite(SERVICES) as suite:
-        say(f"suite up in {time.monotonic() - started:.0f} s (gateway {suite.gateway_url})")
-        report = await soak(suite, plan)
-    OUT_DIR.mkdir(exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     png, raw = OUT_DIR / f"soak-{stamp}.png", OUT_DIR / f"soak-{stamp}.csv"
+    logs = OUT_DIR / f"soak-{stamp}-logs"
+    with drill_suite(SERVICES) as suite:
+        say(f"suite up in {time.monotonic() - started:.0f} s (gateway {suite.gateway_url})")
+        try:
+            report = await soak(suite, plan)
+        finally:
+            keep_logs(suite, logs)
+    OUT_DIR.mkdir(exist_ok=True)
     write_csv(report, raw)
     draw(report, png)
     print()
     print(table(report))
-    print(f"\nchart: {png}\nraw samples: {raw}")
+    print(f"\nchart: {png}\nraw samples: {raw}\nservice logs: {logs}/")
     failures = report.failures()
     if failures:
         print("\nFAILED:\n" + "\n".join(f"- {f}" for f in failures))

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from asn_cli.dlq import dead_letter_topics
 from asn_cli.lag import group_lag, totals
 
 PROC = Path("/proc")
@@ -54,3 +55,17 @@ def tree_rss_bytes(pid: int) -> int:
 async def lag_totals(bootstrap: str) -> dict[str, int]:
     """Consumer group → events behind over all its partitions, as `asn lag` prints them."""
     return totals(await group_lag(bootstrap))
+
+
+async def partitions_behind(bootstrap: str) -> list[str]:
+    """Each partition some group has not caught up on: "group topic[p]: committed/end"."""
+    return [
+        f"{r.group} {r.topic}[{r.partition}]: {r.committed}/{r.end}"
+        for r in await group_lag(bootstrap)
+        if r.behind
+    ]
+
+
+async def dead_letters(bootstrap: str) -> dict[str, int]:
+    """Every dead-letter topic and the letters in it, as `asn dlq list` counts them."""
+    return {t.topic: t.letters for t in await dead_letter_topics(bootstrap)}

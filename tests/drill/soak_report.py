@@ -244,6 +244,10 @@ class Report:
     requests: list[Request] = field(default_factory=list)
     memory: list[Memory] = field(default_factory=list)
     lag: list[Lag] = field(default_factory=list)
+    dead_letters: dict[str, int] = field(default_factory=dict)
+    """Dead-letter topic → letters at the end: events a consumer gave up on."""
+    behind_at_end: list[str] = field(default_factory=list)
+    """The partitions still behind at the last lag reading, for the one who looks why."""
 
     def routes(self) -> list[RouteRow]:
         return route_rows(self.requests)
@@ -291,6 +295,9 @@ class Report:
                     f"lag after the burst at {rec.burst.start:.0f} s back to 0 {when} "
                     f"(limit {LAG_ZERO_WITHIN_S:.0f} s)"
                 )
+        for topic, letters in sorted(self.dead_letters.items()):
+            if letters:
+                out.append(f"{letters} dead letter(s) in {topic}")
         if not self.lag:
             out.append("no lag sample was taken")
         share = self.sent_share()
@@ -380,6 +387,15 @@ def table(report: Report) -> str:
             ],
         ),
     ]
+    letters = sum(report.dead_letters.values())
+    parts.append(
+        f"dead letters: {letters}"
+        + "".join(f"\n  {t}: {n}" for t, n in sorted(report.dead_letters.items()) if n)
+    )
+    if report.behind_at_end:
+        parts.append(
+            "still behind at the end:\n" + "\n".join(f"  {b}" for b in report.behind_at_end)
+        )
     return "\n\n".join(parts)
 
 

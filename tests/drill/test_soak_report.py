@@ -142,7 +142,9 @@ def test_errors_timeouts_lag_and_a_missed_rate_are_named_in_the_verdict():
         Request(52, "POST /api/skp", 500, 0.1, "error"),
     ]
     report = Report(_plan(), requests=requests, lag=[Lag(70, "gateway", 9)])
+    report.dead_letters = {"gateway.dlq": 2, "presensi.dlq": 0}
     failures = report.failures()
+    assert "2 dead letter(s) in gateway.dlq" in failures
     assert failures[0] == "3 error(s): POST /api/skp -> 500 ×2, POST /api/skp -> no answer ×1"
     assert "lag after the burst at 60 s back to 0 never (limit 60 s)" in failures
     assert any("sent 7% of the scheduled commands" in f for f in failures)
@@ -158,6 +160,7 @@ def test_a_clean_run_passes_and_its_table_shows_every_part():
     assert "| POST /api/employees | 1500  | 0       | 0      | 50 ms | 50 ms |" in text
     assert "| pegawai | 64 MiB | 64 MiB  | 64 MiB | +0%    | 0        | ok   |" in text
     assert "| 60–75 s | 25         | 3.0 s           | ok   |" in text
+    assert "dead letters: 0" in text
 
 
 def test_the_csv_holds_every_raw_sample(tmp_path):
