@@ -39,7 +39,7 @@ from devstack.services import DEV_KEYS_DIR
 from drill_suite import DrillSuite, drill_suite
 from servicekit.devkeys import ensure_dev_keys, mint_token
 from soak_chart import draw
-from soak_probes import dead_letters, lag_totals, partitions_behind, rss_bytes, tree_rss_bytes
+from soak_probes import dead_letters, lag_reading, rss_bytes, tree_rss_bytes
 from soak_report import (
     LAG_ZERO_WITHIN_S,
     Lag,
@@ -266,11 +266,12 @@ async def lag_sampler(bootstrap: str, report: Report, clock: Driver) -> None:
     while True:
         t = clock.now()
         try:
-            behind = await lag_totals(bootstrap)
+            behind, where = await lag_reading(bootstrap)
         except Exception as exc:  # a missed sample is a gap in the chart, not a lag
             say(f"lag sample failed: {type(exc).__name__}: {exc}")
         else:
             report.lag.extend(Lag(t, group, n) for group, n in behind.items())
+            report.partitions_behind.extend((t, w) for w in where)
         every = 1.0 if any(a <= t < b for a, b in watch) else LAG_EVERY_S
         await asyncio.sleep(max(0.0, t + every - clock.now()))
 
@@ -318,7 +319,7 @@ async def soak(suite: DrillSuite, plan: Plan) -> Report:
             await asyncio.to_thread(sample_memory, suite, report, driver.now())
             bootstrap = suite.stack.kafka.bootstrap
             report.dead_letters = await dead_letters(bootstrap)
-            report.behind_at_end = await partitions_behind(bootstrap)
+            report.behind_at_end = (await lag_reading(bootstrap))[1]
         finally:
             for task in [*samplers, progress]:
                 task.cancel()

@@ -52,18 +52,12 @@ def tree_rss_bytes(pid: int) -> int:
     return rss_bytes(pid) + sum(rss_bytes(child) for child in children(pid))
 
 
-async def lag_totals(bootstrap: str) -> dict[str, int]:
-    """Consumer group → events behind over all its partitions, as `asn lag` prints them."""
-    return totals(await group_lag(bootstrap))
-
-
-async def partitions_behind(bootstrap: str) -> list[str]:
-    """Each partition some group has not caught up on: "group topic[p]: committed/end"."""
-    return [
-        f"{r.group} {r.topic}[{r.partition}]: {r.committed}/{r.end}"
-        for r in await group_lag(bootstrap)
-        if r.behind
-    ]
+async def lag_reading(bootstrap: str) -> tuple[dict[str, int], list[str]]:
+    """Consumer group → events behind over all its partitions, as `asn lag` prints them,
+    and each partition behind ("group topic[p]: committed/end") to say where."""
+    rows = await group_lag(bootstrap)
+    where = [f"{r.group} {r.topic}[{r.partition}]: {r.committed}/{r.end}" for r in rows if r.behind]
+    return totals(rows), where
 
 
 async def dead_letters(bootstrap: str) -> dict[str, int]:

@@ -246,6 +246,8 @@ class Report:
     lag: list[Lag] = field(default_factory=list)
     dead_letters: dict[str, int] = field(default_factory=dict)
     """Dead-letter topic → letters at the end: events a consumer gave up on."""
+    partitions_behind: list[tuple[float, str]] = field(default_factory=list)
+    """At each lag reading, each partition behind ("group topic[p]: committed/end")."""
     behind_at_end: list[str] = field(default_factory=list)
     """The partitions still behind at the last lag reading, for the one who looks why."""
 
@@ -400,9 +402,9 @@ def table(report: Report) -> str:
 
 
 def write_csv(report: Report, path: Path) -> None:
-    """Every raw sample, one a row: kind (request|memory|lag), t_s, name (route, process or
-    consumer group), value (latency in s, RSS in bytes, events behind), status and outcome
-    (requests), pid (memory)."""
+    """Every raw sample, one a row: kind (request|memory|lag|partition), t_s, name (route,
+    process, consumer group, or a partition behind with its offsets), value (latency in s,
+    RSS in bytes, events behind), status and outcome (requests), pid (memory)."""
     with path.open("w", newline="") as f:
         out = csv.writer(f)
         out.writerow(("kind", "t_s", "name", "value", "status", "outcome", "pid"))
@@ -415,6 +417,8 @@ def write_csv(report: Report, path: Path) -> None:
             out.writerow(("memory", f"{m.t:.3f}", m.process, m.rss_bytes, "", "", m.pid or ""))
         for s in report.lag:
             out.writerow(("lag", f"{s.t:.3f}", s.group, s.behind, "", "", ""))
+        for t, where in report.partitions_behind:
+            out.writerow(("partition", f"{t:.3f}", where, "", "", "", ""))
 
 
 def per_group(samples: Iterable[Lag]) -> Mapping[str, list[tuple[float, int]]]:

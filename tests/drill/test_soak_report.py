@@ -169,6 +169,7 @@ def test_the_csv_holds_every_raw_sample(tmp_path):
         requests=[_ok(1.5), Request(2, "POST /api/skp", None, 15.0, "error")],
         memory=[Memory(0, "kafka", 1024, pid=7)],
         lag=[Lag(5, "presensi", 3)],
+        partitions_behind=[(5, "presensi pegawai.events[2]: 7/10")],
     )
     path = tmp_path / "soak.csv"
     write_csv(report, path)
@@ -178,6 +179,7 @@ def test_the_csv_holds_every_raw_sample(tmp_path):
         ("request", "POST /api/skp", "", "error", ""),
         ("memory", "kafka", "", "", "7"),
         ("lag", "presensi", "", "", ""),
+        ("partition", "presensi pegawai.events[2]: 7/10", "", "", ""),
     ]
     assert rows[0]["value"] == "0.0500" and rows[3]["value"] == "3"
 
