@@ -99,7 +99,7 @@ bench: fetch ## benchmarks with their side-by-side anchors (not a test); BENCH=o
 drill: fetch ## fault drills on an own stack (not a test): service and projector SIGKILLed, broker down 20 s, PostgreSQL restarted; DRILL_OPS=120 each
 	@$(PY) python tests/drill/run_drill.py
 
-soak: fetch ## a soak on an own stack (not a test): SOAK_MINUTES=10 of mixed commands at SOAK_RATE=8/s with 3x bursts; table, .soak/*.png and *.csv
+soak: fetch ## a soak on an own stack (not a test): SOAK_MINUTES=10 of mixed commands at SOAK_RATE=6/s, 3x bursts; table, .soak/*.png and *.csv
 	@$(PY) python tests/drill/run_soak.py
 
 token: sync ## mint a dev token: make token NIP=198503152010011001 ROLES=bkpsdm [UNIT=bkpsdm]

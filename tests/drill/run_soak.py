@@ -66,7 +66,7 @@ from suite_commands import (
 )
 
 MINUTES = float(os.environ.get("SOAK_MINUTES", "10"))
-RATE = float(os.environ.get("SOAK_RATE", "8"))
+RATE = float(os.environ.get("SOAK_RATE", "6"))
 BURST_FACTOR = 3.0
 BURST_EVERY_S = 120.0
 BURST_LENGTH_S = 15.0
@@ -266,12 +266,12 @@ async def lag_sampler(bootstrap: str, report: Report, clock: Driver) -> None:
     while True:
         t = clock.now()
         try:
-            behind, where = await lag_reading(bootstrap)
+            behind, where = await lag_reading(bootstrap, t)
         except Exception as exc:  # a missed sample is a gap in the chart, not a lag
             say(f"lag sample failed: {type(exc).__name__}: {exc}")
         else:
             report.lag.extend(Lag(t, group, n) for group, n in behind.items())
-            report.partitions_behind.extend((t, w) for w in where)
+            report.partitions_behind.extend(where)
         every = 1.0 if any(a <= t < b for a, b in watch) else LAG_EVERY_S
         await asyncio.sleep(max(0.0, t + every - clock.now()))
 
@@ -319,7 +319,7 @@ async def soak(suite: DrillSuite, plan: Plan) -> Report:
             await asyncio.to_thread(sample_memory, suite, report, driver.now())
             bootstrap = suite.stack.kafka.bootstrap
             report.dead_letters = await dead_letters(bootstrap)
-            report.behind_at_end = (await lag_reading(bootstrap))[1]
+            report.behind_at_end = [str(b) for b in (await lag_reading(bootstrap, 0.0))[1]]
         finally:
             for task in [*samplers, progress]:
                 task.cancel()

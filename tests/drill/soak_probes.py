@@ -9,6 +9,7 @@ from pathlib import Path
 
 from asn_cli.dlq import dead_letter_topics
 from asn_cli.lag import group_lag, totals
+from soak_report import Behind
 
 PROC = Path("/proc")
 
@@ -52,11 +53,13 @@ def tree_rss_bytes(pid: int) -> int:
     return rss_bytes(pid) + sum(rss_bytes(child) for child in children(pid))
 
 
-async def lag_reading(bootstrap: str) -> tuple[dict[str, int], list[str]]:
+async def lag_reading(bootstrap: str, t: float) -> tuple[dict[str, int], list[Behind]]:
     """Consumer group → events behind over all its partitions, as `asn lag` prints them,
-    and each partition behind ("group topic[p]: committed/end") to say where."""
+    and each partition behind, to say where."""
     rows = await group_lag(bootstrap)
-    where = [f"{r.group} {r.topic}[{r.partition}]: {r.committed}/{r.end}" for r in rows if r.behind]
+    where = [
+        Behind(t, r.group, r.topic, r.partition, r.committed or 0, r.end) for r in rows if r.behind
+    ]
     return totals(rows), where
 
 

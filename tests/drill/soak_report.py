@@ -211,29 +211,75 @@ def total_lag(samples: Iterable[Lag]) -> list[tuple[float, int]]:
 
 
 @dataclass(frozen=True)
+class Behind:
+    """One partition some consumer group had not caught up on, at one lag reading."""
+
+    t: float
+    group: str
+    topic: str
+    partition: int
+    committed: int
+    end: int
+
+    def __str__(self) -> str:
+        return f"{self.group} {self.topic}[{self.partition}]: {self.committed}/{self.end}"
+
+
+@dataclass(frozen=True)
 class Recovery:
     burst: Burst
     max_behind: int
     """The most events behind (all groups) from the burst's start to its recovery."""
+    drained_after_s: float | None
+    """Seconds from the burst's end to the first reading at which every group had consumed
+    every event that was on its partitions at the first reading after the burst; None when
+    none came before the next burst (or the end of sampling)."""
     zero_after_s: float | None
-    """Seconds from the burst's end to the first sample where every group was at 0;
-    None when none came before the next burst (or the end of sampling)."""
+    """Seconds from the burst's end to the first reading at which every group was at 0.
+    Under the steady load after a burst that is chance: a group's offset commit trails its
+    processing by one poll, so a reading usually finds a busy group 1-3 events behind."""
 
     @property
     def passed(self) -> bool:
-        return self.zero_after_s is not None and self.zero_after_s <= LAG_ZERO_WITHIN_S
+        after = [s for s in (self.drained_after_s, self.zero_after_s) if s is not None]
+        return bool(after) and min(after) <= LAG_ZERO_WITHIN_S
 
 
-def recoveries(samples: Iterable[Lag], bursts: Sequence[Burst]) -> list[Recovery]:
+def recoveries(
+    samples: Iterable[Lag], bursts: Sequence[Burst], behind: Iterable[Behind] = ()
+) -> list[Recovery]:
     totals = total_lag(samples)
+    by_reading: dict[float, list[Behind]] = defaultdict(list)
+    for b in behind:
+        by_reading[b.t].append(b)
     out = []
     for i, burst in enumerate(bursts):
         until = bursts[i + 1].start if i + 1 < len(bursts) else math.inf
-        zero = next((t for t, n in totals if burst.end <= t < until and n == 0), None)
-        upto = zero if zero is not None else until
+        readings = [(t, n) for t, n in totals if burst.end <= t < until]
+        zero = next((t for t, n in readings if n == 0), None)
+        drained = None
+        if readings:
+            # The events behind at the first reading after the burst: drained once every
+            # one of those partitions is committed up to where its end was then.
+            backlog = {(b.group, b.topic, b.partition): b.end for b in by_reading[readings[0][0]]}
+            for t, _ in readings:
+                if all(
+                    b.committed >= backlog[(b.group, b.topic, b.partition)]
+                    for b in by_reading[t]
+                    if (b.group, b.topic, b.partition) in backlog
+                ) and (t > readings[0][0] or not backlog):
+                    drained = t
+                    break
+        done = [t for t in (zero, drained) if t is not None]
+        upto = min(done) if done else until
         seen = [n for t, n in totals if burst.start <= t <= upto]
         out.append(
-            Recovery(burst, max(seen, default=0), None if zero is None else zero - burst.end)
+            Recovery(
+                burst,
+                max(seen, default=0),
+                None if drained is None else drained - burst.end,
+                None if zero is None else zero - burst.end,
+            )
         )
     return out
 
@@ -246,8 +292,8 @@ class Report:
     lag: list[Lag] = field(default_factory=list)
     dead_letters: dict[str, int] = field(default_factory=dict)
     """Dead-letter topic → letters at the end: events a consumer gave up on."""
-    partitions_behind: list[tuple[float, str]] = field(default_factory=list)
-    """At each lag reading, each partition behind ("group topic[p]: committed/end")."""
+    partitions_behind: list[Behind] = field(default_factory=list)
+    """At each lag reading, each partition behind."""
     behind_at_end: list[str] = field(default_factory=list)
     """The partitions still behind at the last lag reading, for the one who looks why."""
 
@@ -258,7 +304,7 @@ class Report:
         return process_rows(self.memory, self.plan)
 
     def recoveries(self) -> list[Recovery]:
-        return recoveries(self.lag, self.plan.bursts)
+        return recoveries(self.lag, self.plan.bursts, self.partitions_behind)
 
     def max_lag(self) -> dict[str, int]:
         out: dict[str, int] = {}
@@ -292,10 +338,9 @@ class Report:
                 )
         for rec in self.recoveries():
             if not rec.passed:
-                when = "never" if rec.zero_after_s is None else f"after {rec.zero_after_s:.0f} s"
                 out.append(
-                    f"lag after the burst at {rec.burst.start:.0f} s back to 0 {when} "
-                    f"(limit {LAG_ZERO_WITHIN_S:.0f} s)"
+                    f"the lag of the burst at {rec.burst.start:.0f} s neither drained nor "
+                    f"back to 0 within {LAG_ZERO_WITHIN_S:.0f} s"
                 )
         for topic, letters in sorted(self.dead_letters.items()):
             if letters:
@@ -313,6 +358,10 @@ class Report:
 
 def _ms(seconds: float) -> str:
     return "-" if math.isnan(seconds) else f"{seconds * 1000:.0f} ms"
+
+
+def _after(seconds: float | None) -> str:
+    return "never" if seconds is None else f"{seconds:.1f} s"
 
 
 def _mib(n: int) -> str:
@@ -377,17 +426,20 @@ def table(report: Report) -> str:
             [(g, str(n)) for g, n in report.max_lag().items()],
         ),
         _grid(
-            ("burst", "max behind", "back to 0 after", "goal"),
+            ("burst", "max behind", "drained after", "at 0 after", "goal"),
             [
                 (
                     f"{r.burst.start:.0f}–{r.burst.end:.0f} s",
                     str(r.max_behind),
-                    "never" if r.zero_after_s is None else f"{r.zero_after_s:.1f} s",
+                    _after(r.drained_after_s),
+                    _after(r.zero_after_s),
                     "ok" if r.passed else "FAILED",
                 )
                 for r in report.recoveries()
             ],
-        ),
+        )
+        + "\ndrained: every event behind at the burst's end consumed; at 0: a reading with "
+        "no group behind at all (chance under the load that goes on).",
     ]
     letters = sum(report.dead_letters.values())
     parts.append(
@@ -417,8 +469,8 @@ def write_csv(report: Report, path: Path) -> None:
             out.writerow(("memory", f"{m.t:.3f}", m.process, m.rss_bytes, "", "", m.pid or ""))
         for s in report.lag:
             out.writerow(("lag", f"{s.t:.3f}", s.group, s.behind, "", "", ""))
-        for t, where in report.partitions_behind:
-            out.writerow(("partition", f"{t:.3f}", where, "", "", "", ""))
+        for b in report.partitions_behind:
+            out.writerow(("partition", f"{b.t:.3f}", str(b), b.end - b.committed, "", "", ""))
 
 
 def per_group(samples: Iterable[Lag]) -> Mapping[str, list[tuple[float, int]]]:

@@ -69,13 +69,17 @@ def test_promotion_tmt_is_the_last_regular_date():
 
 def test_memory_of_a_process_tree_counts_its_children():
     child = subprocess.Popen(
-        [sys.executable, "-c", "import sys; sys.stdin.read()"], stdin=subprocess.PIPE
+        [sys.executable, "-c", "import sys; print('ready', flush=True); sys.stdin.read()"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
     )
     try:
+        assert child.stdout is not None and child.stdout.readline() == b"ready\n"
         assert child.pid in children(os.getpid())
-        own = rss_bytes(os.getpid())
-        assert own > 10 * 2**20
-        assert tree_rss_bytes(os.getpid()) >= own + rss_bytes(child.pid) > own
+        kid = rss_bytes(child.pid)
+        assert kid > 2**20
+        # The child's own memory is settled (it waits on stdin); ours may move a little.
+        assert tree_rss_bytes(os.getpid()) > rss_bytes(os.getpid()) + kid // 2
     finally:
         child.communicate(b"")
     assert rss_bytes(child.pid) == 0  # gone: nothing to read, no failure
