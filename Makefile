@@ -4,7 +4,7 @@ SHELL := /bin/bash
 UV ?= uv
 PY := $(UV) run --frozen
 
-.PHONY: help sync fetch deploy-tools deploy-manifests stack-up stack-down stack-status run up stop status drill fuzz-stack test test-unit fuzz lint schemas bench token clean portal portal-deps
+.PHONY: help sync fetch deploy-tools deploy-manifests stack-up stack-down stack-status run up stop status drill fuzz-stack soak test test-unit fuzz lint schemas bench token clean portal portal-deps
 
 help: ## list the commands
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -101,6 +101,9 @@ drill: fetch ## fault drills on an own stack (not a test): service and projector
 
 fuzz-stack: fetch ## schemathesis through the gateway on an own stack of every service, with each role's token: no 5xx; FUZZ_EXAMPLES=20
 	@$(PY) python tests/drill/run_fuzz.py
+
+soak: fetch ## a soak on an own stack (not a test): SOAK_MINUTES=10 of mixed commands at SOAK_RATE=6/s, 3x bursts; table, .soak/*.png and *.csv
+	@$(PY) python tests/drill/run_soak.py
 
 token: sync ## mint a dev token: make token NIP=198503152010011001 ROLES=bkpsdm [UNIT=bkpsdm]
 	@$(PY) asn token --nip "$(NIP)" --roles "$(or $(ROLES),pegawai)" $(if $(UNIT),--unit "$(UNIT)")
