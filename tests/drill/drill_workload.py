@@ -21,6 +21,7 @@ from typing import Any
 
 import asyncpg
 from drill_checks import TOPIC, Effect, Op
+from suite_commands import employee_body
 
 BKPSDM = "197001011995031001"
 # Last year: already over, so its annual appraisal may be opened and finalized (a year
@@ -42,23 +43,6 @@ def new_nip() -> str:
     """A fresh, well-formed NIP (birth date, CPNS TMT 2010, sex, serial)."""
     birth = date(1975 + random.randrange(20), 1 + random.randrange(12), 1 + random.randrange(28))
     return f"{birth:%Y%m%d}2010011{next(_serials) % 1000:03d}"
-
-
-def employee_body(nip: str, unit: str, supervisor: str | None = None) -> dict[str, Any]:
-    return {
-        "nip": nip,
-        "name": f"Pegawai Drill {nip[-4:]}",
-        "sex": "male",
-        "birth_date": f"{nip[0:4]}-{nip[4:6]}-{nip[6:8]}",
-        "asn_type": "pns",
-        "golongan": "III/b",
-        "tmt_golongan": "2022-04-01",
-        "tmt_cpns": "2010-01-01",
-        "position": {"name": "Analis Kepegawaian", "kind": "pelaksana"},
-        "unit_code": unit,
-        "supervisor_nip": supervisor,
-        "education": "s1",
-    }
 
 
 @dataclass

@@ -34,7 +34,7 @@ import time
 import uuid
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -48,6 +48,7 @@ from faults import kafka_latency_and_resets, relay_crash
 from poison import PoisonFault
 from poison import topic_events as readable_topic_events
 from servicekit.devkeys import ensure_dev_keys, mint_token
+from suite_commands import employee_body, every_day_schedule, unit_body
 
 OPS = int(os.environ.get("DRILL_OPS", "120"))
 CONCURRENCY = 4
@@ -113,27 +114,13 @@ async def prepare(suite: DrillSuite, gateway: Gateway, nips: Sequence[str]) -> C
     """A unit whose every day is a working day, its head, and the people of the workload's
     scenarios reporting to them, known to presensi and kinerja (none of it counted)."""
     unit = f"opd-drill-{uuid.uuid4().hex[:6]}"
-    body = {
-        "code": unit,
-        "name": f"Dinas {unit}",
-        "kind": "dinas",
-        "parent_code": None,
-        "latitude": -0.68,
-        "longitude": 100.78,
-        "geofence_radius_m": 150,
-    }
-    await gateway.until("POST", "/api/units", {201}, body)
+    await gateway.until("POST", "/api/units", {201}, unit_body(unit))
     today = datetime.now(UTC).astimezone(WIB).date()
-    schedule = {
-        "kind": "regular",
-        "valid_from": (today - timedelta(days=40)).isoformat(),
-        "days": {str(d): {"start": "00:00", "end": "23:59", "break_minutes": 0} for d in range(7)},
-    }
-    await gateway.until("PUT", f"/api/schedules/{unit}", {200, 201}, schedule)
+    await gateway.until("PUT", f"/api/schedules/{unit}", {200, 201}, every_day_schedule(today))
     boss = workload.new_nip()
-    await gateway.until("POST", "/api/employees", {201}, workload.employee_body(boss, unit))
+    await gateway.until("POST", "/api/employees", {201}, employee_body(boss, unit))
     for nip in nips:
-        body = workload.employee_body(nip, unit, boss)
+        body = employee_body(nip, unit, boss)
         await gateway.until("POST", "/api/employees", {201}, body)
     deadline = time.monotonic() + SETTLE_TIMEOUT_S
     while not await workload.replicas_know(suite.stack.postgres.dsn, [boss, *nips]):
