@@ -10,12 +10,13 @@ The document fuzzed is the gateway's merged `/api/openapi.json` (every service's
 routes and the gateway's own views, as the portal calls them), plus aspirasi's citizens'
 `/public/…` routes under `/api/public/…` (the merged document leaves them out: they need no
 token), both sent through the gateway. For each role's token — an ASN (pegawai), their
-supervisor (the same role; the rights come from the data), an admin_opd of the unit, BKPSDM —
-every operation gets schemathesis' phases (its documented examples, coverage of boundary
-values — about fifty requests an operation, whatever FUZZ_EXAMPLES says — and FUZZ_EXAMPLES
-random examples) and two checks: not_a_server_error and response_schema_conformance (those
-the in-process fuzz tests use; status_code_conformance is not used in the project: the
-problem answers are not declared).
+supervisor (the same role; the rights come from the data), an admin_opd of the unit, BKPSDM,
+an auditor and the complaints coordinator (admin_aspirasi) — every operation gets
+schemathesis' phases (its documented examples, coverage of boundary values — about fifty
+requests an operation, whatever FUZZ_EXAMPLES says — and FUZZ_EXAMPLES random examples)
+and two checks: not_a_server_error and response_schema_conformance (those the in-process
+fuzz tests use; status_code_conformance is not used in the project: the problem answers are
+not declared).
 
 Prints a table service × role → operations, requests, those naming seeded data (the random
 phase puts a real NIP or unit code in a parameter that names one half the time), 5xx and
@@ -60,6 +61,8 @@ BKPSDM = "197001011995031001"
 SUPERVISOR = "197805122005011002"
 STAFF = ("198502142010011003", "199003212015022004")
 ADMIN_OPD = "198807072012011005"
+AUDITOR = "197512302000031006"
+COORDINATOR = "198011112006042007"
 PEOPLE = (SUPERVISOR, *STAFF, ADMIN_OPD)
 REAL = {*PEOPLE, UNIT}
 
@@ -70,6 +73,10 @@ ROLES: dict[str, tuple[str, tuple[str, ...], str | None]] = {
     "supervisor": (SUPERVISOR, ("pegawai",), None),
     "admin_opd": (ADMIN_OPD, ("pegawai", "admin_opd"), UNIT),
     "bkpsdm": (BKPSDM, ("bkpsdm",), None),
+    # Read-only oversight (Inspektorat) and the complaints coordinator (Diskominfo): people
+    # who need not be in the unit or in pegawai at all.
+    "auditor": (AUDITOR, ("pegawai", "auditor"), None),
+    "admin_aspirasi": (COORDINATOR, ("pegawai", "admin_aspirasi"), None),
 }
 PUBLIC_ROLE = "publik"
 
