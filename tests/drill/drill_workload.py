@@ -21,9 +21,8 @@ from typing import Any
 
 import asyncpg
 from drill_checks import TOPIC, Effect, Op
-from suite_commands import employee_body
+from suite_commands import BKPSDM, employee_body
 
-BKPSDM = "197001011995031001"
 # Last year: already over, so its annual appraisal may be opened and finalized (a year
 # written here would be over-old for kinerja one day).
 SKP_YEAR = date.today().year - 1

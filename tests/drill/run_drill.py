@@ -40,20 +40,18 @@ from zoneinfo import ZoneInfo
 
 import drill_workload as workload
 import httpx
-from devstack.services import DEV_KEYS_DIR
 from drill_checks import RECOVER_LIMIT_S, TOPIC, Effect, Found, Op, Row, table, tally
 from drill_suite import DrillSuite, drill_suite
-from drill_workload import BKPSDM, Context
+from drill_workload import Context
 from faults import kafka_latency_and_resets, relay_crash
+from gateway_client import SETTLE_TIMEOUT_S, GatewayClient
 from poison import PoisonFault
 from poison import topic_events as readable_topic_events
-from servicekit.devkeys import ensure_dev_keys, mint_token
 from suite_commands import employee_body, every_day_schedule, unit_body
 
 OPS = int(os.environ.get("DRILL_OPS", "120"))
 CONCURRENCY = 4
 RETRY_DEADLINE_S = 240.0
-SETTLE_TIMEOUT_S = 300.0
 WIB = ZoneInfo("Asia/Jakarta")
 
 
@@ -61,16 +59,11 @@ def say(line: str) -> None:
     print(f"[drill] {line}", flush=True)
 
 
-class Gateway:
-    """The portal's side: commands through the gateway with tokens from the dev key."""
+class Gateway(GatewayClient):
+    """The drill's commands: each retried with its one Idempotency-Key until it settles."""
 
     def __init__(self, suite: DrillSuite) -> None:
-        self.http = httpx.AsyncClient(base_url=suite.gateway_url, timeout=15)
-        self._private = ensure_dev_keys(DEV_KEYS_DIR)[0].read_bytes()
-
-    def auth(self, nip: str, *roles: str) -> dict[str, str]:
-        token = mint_token(self._private, sub=nip, roles=roles or ("pegawai",), unit_id=None)
-        return {"Authorization": f"Bearer {token}"}
+        super().__init__(suite, timeout=15)
 
     async def send(self, op: Op, method: str, path: str, body: Any, auth: dict[str, str]) -> Any:
         """Until it settles: 2xx or 4xx (not 429); a 5xx, 429 or no answer is retried.
@@ -95,19 +88,6 @@ class Gateway:
             if time.monotonic() > deadline:
                 return None
             await asyncio.sleep(min(5.0, 0.25 * 2 ** min(op.attempts, 5)))
-
-    async def until(self, method: str, path: str, ok: set[int], body: Any = None) -> None:
-        """Set-up steps the suite answers once its replicas caught up."""
-        deadline = time.monotonic() + SETTLE_TIMEOUT_S
-        while True:
-            response = await self.http.request(
-                method, path, json=body, headers=self.auth(BKPSDM, "bkpsdm")
-            )
-            if response.status_code in ok:
-                return
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"{method} {path}: {response.status_code} {response.text[:300]}")
-            await asyncio.sleep(0.3)
 
 
 async def prepare(suite: DrillSuite, gateway: Gateway, nips: Sequence[str]) -> Context:
@@ -305,7 +285,7 @@ async def main() -> int:
             rows.append(await drill(suite, gateway, "poison on every topic", poison.inject))
             poison_ok = await poison.verify()
         finally:
-            await gateway.http.aclose()
+            await gateway.aclose()
     print()
     print(table(rows))
     print(

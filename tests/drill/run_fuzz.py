@@ -49,6 +49,7 @@ from schemathesis.core.result import Ok
 from schemathesis.engine import events
 from schemathesis.engine import from_schema as engine_for
 from servicekit.devkeys import ensure_dev_keys, mint_token
+from suite_commands import BKPSDM
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "20"))
 SEED = int(os.environ.get("FUZZ_SEED", "10"))
@@ -57,7 +58,6 @@ SETTLE_TIMEOUT_S = 300.0
 WIB = ZoneInfo("Asia/Jakarta")
 
 UNIT = "opd-fuzz"
-BKPSDM = "197001011995031001"
 SUPERVISOR = "197805122005011002"
 STAFF = ("198502142010011003", "199003212015022004")
 ADMIN_OPD = "198807072012011005"

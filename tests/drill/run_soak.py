@@ -30,14 +30,12 @@ import sys
 import time
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import httpx
 from devstack.config import REPO_ROOT
-from devstack.services import DEV_KEYS_DIR
 from drill_suite import DrillSuite, drill_suite
-from servicekit.devkeys import ensure_dev_keys, mint_token
+from gateway_client import GatewayClient
 from soak_chart import draw
 from soak_probes import dead_letters, lag_reading, rss_bytes, tree_rss_bytes
 from soak_report import (
@@ -53,7 +51,6 @@ from soak_report import (
     write_csv,
 )
 from suite_commands import (
-    BKPSDM,
     NOT_YET_CODES,
     STEPS,
     Command,
@@ -94,40 +91,7 @@ def today_wib() -> date:
     return datetime.now(UTC).astimezone(WIB).date()
 
 
-class Client:
-    """The portal's side: the gateway with tokens minted from the dev key (one per person)."""
-
-    def __init__(self, suite: DrillSuite) -> None:
-        self.http = httpx.AsyncClient(
-            base_url=suite.gateway_url,
-            timeout=REQUEST_TIMEOUT_S,
-            limits=httpx.Limits(max_connections=MAX_IN_FLIGHT, max_keepalive_connections=64),
-        )
-        self._private = ensure_dev_keys(DEV_KEYS_DIR)[0].read_bytes()
-        self._tokens: dict[tuple[str, tuple[str, ...]], str] = {}
-
-    def auth(self, nip: str, roles: tuple[str, ...]) -> dict[str, str]:
-        token = self._tokens.get((nip, roles))
-        if token is None:
-            token = mint_token(self._private, sub=nip, roles=roles, unit_id=None)
-            self._tokens[(nip, roles)] = token
-        return {"Authorization": f"Bearer {token}"}
-
-    async def until(self, method: str, path: str, ok: set[int], body: Any = None) -> None:
-        """Set-up steps, answered once the replicas caught up (not counted)."""
-        deadline = time.monotonic() + 300
-        while True:
-            response = await self.http.request(
-                method, path, json=body, headers=self.auth(BKPSDM, ("bkpsdm",))
-            )
-            if response.status_code in ok:
-                return
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"{method} {path}: {response.status_code} {response.text[:300]}")
-            await asyncio.sleep(0.3)
-
-
-async def prepare(client: Client) -> tuple[str, list[str]]:
+async def prepare(client: GatewayClient) -> tuple[str, list[str]]:
     """A unit whose every day is a working day, and its supervisors, known to every service."""
     unit = f"opd-soak-{new_key()[:6]}"
     await client.until("POST", "/api/units", {201}, unit_body(unit))
@@ -145,7 +109,7 @@ class Driver:
     has waited longest, or a new employee when none is ready."""
 
     def __init__(
-        self, client: Client, plan: Plan, report: Report, unit: str, bosses: list[str]
+        self, client: GatewayClient, plan: Plan, report: Report, unit: str, bosses: list[str]
     ) -> None:
         self.client, self.plan, self.report = client, plan, report
         self.unit, self.bosses = unit, bosses
@@ -196,7 +160,7 @@ class Driver:
             await asyncio.wait(self.in_flight)
 
     async def send(self, life: Life, command: Command) -> None:
-        headers = {**self.client.auth(command.actor, command.roles), "Idempotency-Key": new_key()}
+        headers = {**self.client.auth(command.actor, *command.roles), "Idempotency-Key": new_key()}
         sent = self.now()
         started = time.perf_counter()
         try:
@@ -299,7 +263,9 @@ def keep_logs(suite: DrillSuite, into: Path) -> None:
 
 
 async def soak(suite: DrillSuite, plan: Plan) -> Report:
-    client = Client(suite)
+    # One connection per request in flight, so a queue shows in the suite, not in the driver.
+    limits = httpx.Limits(max_connections=MAX_IN_FLIGHT, max_keepalive_connections=64)
+    client = GatewayClient(suite, timeout=REQUEST_TIMEOUT_S, limits=limits)
     report = Report(plan)
     try:
         unit, bosses = await prepare(client)
@@ -327,7 +293,7 @@ async def soak(suite: DrillSuite, plan: Plan) -> Report:
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
     finally:
-        await client.http.aclose()
+        await client.aclose()
     return report
 
 
