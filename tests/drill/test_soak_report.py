@@ -186,6 +186,13 @@ def test_a_clean_run_passes_and_its_table_shows_every_part():
     assert "dead letters: 0" in text
 
 
+def test_a_run_too_short_for_a_burst_still_prints_its_table():
+    report = Report(_plan(duration_s=60.0, bursts=()), requests=[_ok(t / 10) for t in range(600)])
+    text = table(report)
+    assert "| POST /api/employees | 600   |" in text
+    assert "| burst | max behind | drained after | at 0 after | goal |" in text
+
+
 def test_the_csv_holds_every_raw_sample(tmp_path):
     report = Report(
         _plan(),
